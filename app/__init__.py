@@ -1,0 +1,101 @@
+"""Plenária: the application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, request
+from flask_login import current_user
+
+from app import db as db_setup
+from app.auth import passwords
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from config import CONFIGS, INSTANCE_DIR, Config, ProductionConfig
+
+BLUEPRINTS = (
+    "app.main.views",
+    "app.auth.views",
+    "app.conferences.views.public",
+    "app.conferences.views.manage",
+    "app.conferences.views.participants",
+    "app.conferences.views.admin",
+    "app.api.views",
+)
+
+
+def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Flask:
+    if config_class is None:
+        config_class = CONFIGS[os.environ.get("PLENARIA_CONFIG", "development")]
+    if config_class is ProductionConfig:
+        ProductionConfig.check()
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+    passwords.configure(fast=app.config.get("PASSWORD_HASH_FAST", False))
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app.errors import register_error_handlers
+    from app.security import register_security
+    from app.templating import register_templating
+    from app.cli import register_cli
+
+    register_error_handlers(app)
+    register_security(app)
+    register_templating(app)
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get("lang") if request else None
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        db_setup.configure_sqlite_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load_user(token: str):  # type: ignore[no-untyped-def]
+        from app.auth.models import User
+
+        user_id, _, version = token.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.deleted_at is not None or user.session_version != int(version):
+            return None
+        return user
+
+    @app.before_request
+    def _write_intent() -> None:
+        db_setup.set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for path in BLUEPRINTS:
+        module = importlib.import_module(path)
+        app.register_blueprint(module.bp)

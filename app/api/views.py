@@ -1,0 +1,25 @@
+"""The read-only open-data API, version 1: JSON, no login, documented in OpenAPI 3.1."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from app.api import conferences
+from app.api.openapi import build_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+for module in (conferences,):
+    module.register(bp)
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(build_document())
+
+
+@bp.after_request
+def _cors(response):  # type: ignore[no-untyped-def]
+    # Open data: any site may read it (no credentials are involved).
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

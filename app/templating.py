@@ -1,0 +1,110 @@
+"""Jinja filters and context shared by every template: dates in the conference's
+timezone and the visitor's locale, numbers, roman numerals, display preferences."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal, format_percent
+from flask import Flask, request
+from flask_babel import get_locale
+
+from app.conferences import constants, permissions
+from app.conferences.phases import PHASE_LABELS
+
+ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+         (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman(number: int) -> str:
+    out = []
+    for value, letters in ROMAN:
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
+
+
+def _locale() -> str:
+    return str(get_locale() or "pt_BR")
+
+
+def _zone(tz: str | None) -> ZoneInfo:
+    return ZoneInfo(tz or "America/Sao_Paulo")
+
+
+def local_date(value: dt.datetime | None, tz: str | None = None) -> str:
+    if value is None:
+        return ""
+    return format_date(value.astimezone(_zone(tz)), "short" if _locale() != "pt_BR" else "dd/MM/yyyy", locale=_locale())
+
+
+def local_time(value: dt.datetime | None, tz: str | None = None) -> str:
+    """12h30 in pt-BR (as municipal announcements write it), 12:30 PM in English."""
+    if value is None:
+        return ""
+    local = value.astimezone(_zone(tz))
+    if _locale() == "pt_BR":
+        return format_time(local, "HH'h'mm", locale="pt_BR")
+    return format_time(local, "short", locale=_locale())
+
+
+def local_datetime(value: dt.datetime | None, tz: str | None = None) -> str:
+    if value is None:
+        return ""
+    if _locale() == "pt_BR":
+        return f"{local_date(value, tz)} {local_time(value, tz)}"
+    return format_datetime(value.astimezone(_zone(tz)), "medium", locale=_locale())
+
+
+def long_date(value: dt.datetime | None, tz: str | None = None) -> str:
+    if value is None:
+        return ""
+    return format_date(value.astimezone(_zone(tz)), "long", locale=_locale())
+
+
+def iso(value: dt.datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def number(value: float | int | None) -> str:
+    return format_decimal(value or 0, locale=_locale())
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    fmt = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+    return format_percent(value or 0, format=fmt, locale=_locale())
+
+
+def display_prefs() -> dict[str, Any]:
+    contrast = request.cookies.get("contrast") == "1"
+    try:
+        font = int(request.cookies.get("fontsize", "100"))
+    except ValueError:
+        font = 100
+    if font not in (100, 125, 150, 175, 200):
+        font = 100
+    return {"contrast": contrast, "font": font}
+
+
+def register_templating(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        roman=roman, local_date=local_date, local_time=local_time, local_datetime=local_datetime,
+        long_date=long_date, iso=iso, number=number, percent=percent,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _context() -> dict[str, Any]:
+        return {
+            "prefs": display_prefs(),
+            "current_locale": _locale(),
+            "html_lang": "pt-BR" if _locale() == "pt_BR" else "en",
+            "labels": constants,
+            "phase_labels": PHASE_LABELS,
+            "perm": permissions,
+        }
