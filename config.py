@@ -72,6 +72,9 @@ class Config:
     # Public base URL, used in share links and Open Graph tags when set.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
     PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "cmas@prefeitura.example")
+    # Behind a reverse proxy (nginx, a load balancer): how many proxies to trust for the
+    # client address and scheme (X-Forwarded-For/-Proto). 0: none (direct exposure).
+    TRUST_PROXY_HOPS = _env_int("TRUST_PROXY_HOPS", 0)
     HSTS = False
 
 

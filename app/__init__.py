@@ -20,6 +20,9 @@ BLUEPRINTS = (
     "app.conferences.views.manage",
     "app.conferences.views.participants",
     "app.conferences.views.admin",
+    "app.proposals.views.proposals",
+    "app.proposals.views.comments",
+    "app.proposals.views.moderation",
     "app.api.views",
 )
 
@@ -35,6 +38,11 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
 
+    if app.config.get("TRUST_PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUST_PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     passwords.configure(fast=app.config.get("PASSWORD_HASH_FAST", False))
     _init_extensions(app)
     _register_blueprints(app)
@@ -64,6 +72,8 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401 - every table in the metadata (Alembic, create_all)
+
     db.init_app(app)
     with app.app_context():
         db_setup.configure_sqlite_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

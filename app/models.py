@@ -3,5 +3,22 @@
 from app.audit.models import AuditEvent, AuditHead
 from app.auth.models import User
 from app.conferences.models import Conference, Eixo, Participation
+from app.proposals.models import Comment, CommentReport, Proposal, ProposalVersion
+from app.votes.models import (
+    Ballot,
+    InPersonCount,
+    RoundElector,
+    RoundItem,
+    RoundResult,
+    RoundVoter,
+    SegmentResult,
+    SegmentTurnout,
+    Vote,
+    VotingRound,
+)
 
-__all__ = ["AuditEvent", "AuditHead", "Conference", "Eixo", "Participation", "User"]
+__all__ = [
+    "AuditEvent", "AuditHead", "Ballot", "Comment", "CommentReport", "Conference", "Eixo", "InPersonCount",
+    "Participation", "Proposal", "ProposalVersion", "RoundElector", "RoundItem", "RoundResult", "RoundVoter",
+    "SegmentResult", "SegmentTurnout", "User", "Vote", "VotingRound",
+]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +78,8 @@ def record_event(
     head = session.get(AuditHead, 1, with_for_update=True, populate_existing=True)
     if head is None:  # created by the migration (and by create_all in tests)
         raise RuntimeError("the audit chain head row is missing; run `flask db upgrade`")
+    if now.tzinfo is None:
+        raise ValueError("audit events need an aware datetime")
     created_at = now.astimezone(dt.UTC)
     event = AuditEvent(
         seq=head.last_seq + 1,
@@ -108,11 +111,27 @@ class ChainReport:
 
 def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
     """Walk the whole chain in order and report the first event that does not fit."""
+    result = session.scalars(
+        sa.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    )
+    try:
+        report = _walk(result)
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL; never leave it open
+    if not report.ok:
+        return report
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.last_seq != report.events or head.last_hash != report.last_hash):
+        return ChainReport(False, report.events, report.last_hash, report.events + 1,
+                           "the chain head does not match the last event (events removed from the end?)")
+    return report
+
+
+def _walk(events: Iterable[AuditEvent]) -> ChainReport:
     expected_prev = GENESIS_HASH
     expected_seq = 1
     count = 0
-    rows = session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch))
-    for event in rows:
+    for event in events:
         if event.seq != expected_seq:
             return ChainReport(False, count, expected_prev, expected_seq, "event missing (deleted?)")
         if event.prev_hash != expected_prev:
@@ -122,10 +141,6 @@ def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
         expected_prev = event.hash
         expected_seq += 1
         count += 1
-    head = session.get(AuditHead, 1)
-    if head is not None and (head.last_seq != count or head.last_hash != expected_prev):
-        return ChainReport(False, count, expected_prev, count + 1 if head.last_seq > count else count,
-                           "the chain head does not match the last event (events removed from the end?)")
     return ChainReport(True, count, expected_prev)
 
 

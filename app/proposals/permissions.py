@@ -1,0 +1,87 @@
+"""Pure permission predicates of proposals and debates (no queries, no request)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from app.conferences.permissions import can_manage_conference, is_participant
+from app.conferences.phases import Action, allows
+from app.proposals.constants import CLOSED_FOR_DEBATE, COMMENT_EDIT_MINUTES, ProposalState
+
+
+def _logged_in(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_author(membership: Any, proposal: Any) -> bool:
+    return membership is not None and proposal.author_id is not None and proposal.author_id == membership.id
+
+
+def can_submit_proposal(user: Any, conference: Any, membership: Any) -> bool:
+    return _logged_in(user) and is_participant(membership) and allows(conference.phase, Action.SUBMIT_PROPOSAL)
+
+
+def can_edit_proposal(user: Any, proposal: Any, membership: Any) -> bool:
+    """The author, while the phase allows it and the proposal is in no voting round."""
+    return (
+        _logged_in(user)
+        and is_author(membership, proposal)
+        and proposal.state == ProposalState.SUBMITTED
+        and allows(proposal.conference.phase, Action.EDIT_OWN_PROPOSAL)
+    )
+
+
+def can_withdraw_proposal(user: Any, proposal: Any, membership: Any) -> bool:
+    return (
+        _logged_in(user)
+        and is_author(membership, proposal)
+        and proposal.state == ProposalState.SUBMITTED
+        and allows(proposal.conference.phase, Action.WITHDRAW_PROPOSAL)
+    )
+
+
+def can_systematize(user: Any, conference: Any, membership: Any) -> bool:
+    """Secretaries edit, merge and set the final wording in the phases that allow it."""
+    return can_manage_conference(user, membership) and allows(conference.phase, Action.SYSTEMATIZE)
+
+
+def can_moderate(user: Any, membership: Any) -> bool:
+    return can_manage_conference(user, membership)
+
+
+def debate_open(proposal: Any) -> bool:
+    return proposal.state not in CLOSED_FOR_DEBATE and allows(proposal.conference.phase, Action.COMMENT)
+
+
+def can_comment(user: Any, proposal: Any, membership: Any) -> bool:
+    """Every registered participant has voice: delegates, observers and guests alike."""
+    return _logged_in(user) and is_participant(membership) and debate_open(proposal)
+
+
+def is_comment_author(membership: Any, comment: Any) -> bool:
+    return membership is not None and comment.author_id == membership.id
+
+
+def can_edit_comment(user: Any, comment: Any, membership: Any, now: dt.datetime) -> bool:
+    return (
+        _logged_in(user)
+        and is_comment_author(membership, comment)
+        and comment.deleted_at is None
+        and comment.hidden_at is None
+        and now - comment.created_at <= dt.timedelta(minutes=COMMENT_EDIT_MINUTES)
+    )
+
+
+def can_delete_comment(user: Any, comment: Any, membership: Any) -> bool:
+    return _logged_in(user) and is_comment_author(membership, comment) and comment.deleted_at is None
+
+
+def can_report_comment(user: Any, comment: Any, membership: Any) -> bool:
+    """Anyone logged in, except the author, while the comment is visible."""
+    return (
+        _logged_in(user)
+        and not is_comment_author(membership, comment)
+        and comment.deleted_at is None
+        and comment.hidden_at is None
+    )

@@ -1,0 +1,158 @@
+"""Read-only queries of voting rounds; nothing here shows an open round's results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from app.conferences.constants import Credential
+from app.conferences.models import Participation
+from app.proposals.models import Proposal
+from app.votes.constants import RoundState
+from app.votes.models import (
+    Ballot,
+    RoundElector,
+    RoundItem,
+    RoundResult,
+    RoundVoter,
+    SegmentResult,
+    SegmentTurnout,
+    Vote,
+    VotingRound,
+)
+
+
+def list_rounds(session: Session, conference_id: int, *, include_drafts: bool) -> list[VotingRound]:
+    stmt = sa.select(VotingRound).where(VotingRound.conference_id == conference_id)
+    if not include_drafts:
+        stmt = stmt.where(VotingRound.state != RoundState.DRAFT)
+    return list(session.scalars(stmt.order_by(VotingRound.created_at.desc(), VotingRound.id.desc())))
+
+
+def get_round(session: Session, conference_id: int, round_id: int) -> VotingRound | None:
+    """A round of *this* conference; an id of another conference is not found."""
+    return session.scalars(
+        sa.select(VotingRound).where(VotingRound.id == round_id, VotingRound.conference_id == conference_id)
+    ).first()
+
+
+def round_proposals(session: Session, round_id: int) -> list[Proposal]:
+    return list(session.scalars(
+        sa.select(Proposal).join(RoundItem, RoundItem.proposal_id == Proposal.id)
+        .where(RoundItem.round_id == round_id).options(joinedload(Proposal.eixo)).order_by(RoundItem.position)
+    ))
+
+
+@dataclass(frozen=True)
+class Turnout:
+    electorate: int
+    voters: int
+
+
+def turnout(session: Session, round_id: int) -> Turnout:
+    """How many of the electorate have voted: counts only, never who voted what."""
+    electorate = session.scalar(sa.select(sa.func.count()).select_from(RoundElector)
+                                .where(RoundElector.round_id == round_id)) or 0
+    voters = session.scalar(sa.select(sa.func.count()).select_from(RoundVoter)
+                            .where(RoundVoter.round_id == round_id)) or 0
+    return Turnout(electorate, voters)
+
+
+def late_delegates(session: Session, voting_round: VotingRound) -> list[Participation]:
+    """Delegates checked in now who are not in the round's electorate."""
+    in_round = sa.select(RoundElector.participation_id).where(RoundElector.round_id == voting_round.id)
+    return list(session.scalars(
+        sa.select(Participation)
+        .where(Participation.conference_id == voting_round.conference_id,
+               Participation.credential == Credential.DELEGADO, Participation.checked_in_at.is_not(None),
+               Participation.id.not_in(in_round))
+        .options(joinedload(Participation.user)).order_by(Participation.id)
+    ))
+
+
+@dataclass
+class FrozenResults:
+    results: list[RoundResult]
+    by_segment: dict[int, dict[str, tuple[int, int, int]]]
+    segment_turnout: dict[str, tuple[int, int]]  # segment → (electorate, voters)
+
+
+def frozen_results(session: Session, voting_round: VotingRound) -> FrozenResults:
+    """The results stored at closing (three queries); empty for a round not closed."""
+    if voting_round.state != RoundState.CLOSED:
+        return FrozenResults([], {}, {})
+    results = list(session.scalars(
+        sa.select(RoundResult).join(RoundItem, sa.and_(RoundItem.round_id == RoundResult.round_id,
+                                                       RoundItem.proposal_id == RoundResult.proposal_id))
+        .where(RoundResult.round_id == voting_round.id)
+        .options(joinedload(RoundResult.proposal).joinedload(Proposal.eixo))
+        .order_by(sa.func.coalesce(RoundResult.rank, 0), RoundItem.position)
+    ))
+    by_segment: dict[int, dict[str, tuple[int, int, int]]] = {}
+    for row in session.scalars(sa.select(SegmentResult).where(SegmentResult.round_id == voting_round.id)):
+        by_segment.setdefault(row.proposal_id, {})[row.segment.value] = (row.yes, row.no, row.abstain)
+    turnout_rows = session.scalars(sa.select(SegmentTurnout).where(SegmentTurnout.round_id == voting_round.id))
+    return FrozenResults(results, by_segment, {t.segment.value: (t.electorate, t.voters) for t in turnout_rows})
+
+
+@dataclass
+class PublishedBallot:
+    receipt: str
+    choices: dict[str, str]  # proposal code → choice
+
+
+def _with_choices(session: Session, ballots: list[Ballot]) -> list[PublishedBallot]:
+    if not ballots:
+        return []
+    votes = session.execute(
+        sa.select(Vote.ballot_id, Proposal.code, Vote.choice).join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.ballot_id.in_([b.id for b in ballots])).order_by(Proposal.code)
+    ).all()
+    choices: dict[int, dict[str, str]] = {}
+    for ballot_id, code, choice in votes:
+        choices.setdefault(ballot_id, {})[code] = choice.value
+    return [PublishedBallot(b.receipt, choices.get(b.id, {})) for b in ballots]
+
+
+def ballots_page(session: Session, round_id: int, page: int, per_page: int = 100) -> tuple[list[PublishedBallot], int]:
+    """Published ballots (receipt and choices, no voter), ordered by receipt. Two queries."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(Ballot).where(Ballot.round_id == round_id)) or 0
+    ballots = list(session.scalars(
+        sa.select(Ballot).where(Ballot.round_id == round_id).order_by(Ballot.receipt)
+        .limit(per_page).offset((max(page, 1) - 1) * per_page)
+    ))
+    return _with_choices(session, ballots), total
+
+
+def ballot_by_receipt(session: Session, round_id: int, receipt: str) -> PublishedBallot | None:
+    ballot = session.scalars(sa.select(Ballot).where(Ballot.round_id == round_id,
+                                                     Ballot.receipt == receipt.strip().upper())).first()
+    return _with_choices(session, [ballot])[0] if ballot else None
+
+
+def my_ballot(session: Session, round_id: int, membership_id: int) -> PublishedBallot | None:
+    """A delegate's own ballot in a named round (secret ballots carry no voter)."""
+    ballot = session.scalars(sa.select(Ballot).where(Ballot.round_id == round_id,
+                                                     Ballot.voter_id == membership_id)).first()
+    return _with_choices(session, [ballot])[0] if ballot else None
+
+
+def has_voted(session: Session, round_id: int, membership_id: int) -> bool:
+    return session.get(RoundVoter, (round_id, membership_id)) is not None
+
+
+def results_for_rounds(session: Session, round_ids: list[int]) -> dict[int, list[RoundResult]]:
+    """Frozen results of several closed rounds in one query (API lists, report)."""
+    if not round_ids:
+        return {}
+    rows = session.scalars(
+        sa.select(RoundResult).join(VotingRound, VotingRound.id == RoundResult.round_id)
+        .where(RoundResult.round_id.in_(round_ids), VotingRound.state == RoundState.CLOSED)
+        .options(joinedload(RoundResult.proposal)).order_by(RoundResult.round_id, RoundResult.proposal_id)
+    )
+    grouped: dict[int, list[RoundResult]] = {}
+    for row in rows:
+        grouped.setdefault(row.round_id, []).append(row)
+    return grouped

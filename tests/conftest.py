@@ -1,0 +1,125 @@
+"""Fixtures: the app (schema created once), a per-test transaction rolled back at the
+end (views' commits become savepoint releases), the test client, query counting."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig
+from tests import factories
+from tests.db_setup import remove_sqlite_file, test_database_url
+
+
+def reset_schema() -> None:
+    db.session.remove()
+    db.drop_all()
+    db.create_all()
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    url = test_database_url()
+    application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    with application.app_context():
+        reset_schema()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    remove_sqlite_file(url)
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[sa.orm.Session]:
+    """A session inside a transaction that is rolled back after the test.
+
+    Every session of the test (the test's own and each request's) is bound to one
+    connection; their commits release savepoints, so nothing outlives the test.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        engines = db._app_engines[app]
+        original = engines[None]
+        engines[None] = connection  # type: ignore[assignment]
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            engines[None] = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, session) -> FlaskClient:  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask, session):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+def login(client: FlaskClient, user) -> None:  # type: ignore[no-untyped-def]
+    """Log a user in without going through the form (the form has its own tests)."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+
+
+@pytest.fixture
+def login_as(client: FlaskClient):  # type: ignore[no-untyped-def]
+    def _login(user):  # type: ignore[no-untyped-def]
+        login(client, user)
+        return client
+
+    return _login
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        word = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+        if word not in ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT"):
+            self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(session):  # type: ignore[no-untyped-def]
+    """``with count_queries() as counter: ...`` then ``counter.count``."""
+
+    @contextlib.contextmanager
+    def _count() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        bound = db.engine  # the test's connection (see the session fixture)
+        engine = bound.engine if isinstance(bound, sa.engine.Connection) else bound
+        sa.event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", counter)
+
+    return _count
+
+
+@pytest.fixture
+def make(session):  # type: ignore[no-untyped-def]
+    """The factories bound to the test's session: ``make.user()``, ``make.conference()``…"""
+    return factories.Factories(session)
