@@ -3,6 +3,7 @@
 from app.audit.models import AuditEvent, AuditHead
 from app.auth.models import User
 from app.conferences.models import Conference, Eixo, Participation
+from app.reports.models import ProposalSettlement, PublishedReport
 from app.proposals.models import Comment, CommentReport, Proposal, ProposalVersion
 from app.votes.models import (
     Ballot,
@@ -19,6 +20,6 @@ from app.votes.models import (
 
 __all__ = [
     "AuditEvent", "AuditHead", "Ballot", "Comment", "CommentReport", "Conference", "Eixo", "InPersonCount",
-    "Participation", "Proposal", "ProposalVersion", "RoundElector", "RoundItem", "RoundResult", "RoundVoter",
+    "Participation", "Proposal", "ProposalSettlement", "ProposalVersion", "PublishedReport", "RoundElector", "RoundItem", "RoundResult", "RoundVoter",
     "SegmentResult", "SegmentTurnout", "User", "Vote", "VotingRound",
 ]

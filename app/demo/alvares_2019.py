@@ -11,9 +11,10 @@ from app.conferences import services as conference_services
 from app.conferences.constants import ConferenceSphere, Porte
 from app.conferences.models import Conference
 from app.conferences.phases import Phase
-from app.conferences.queries import get_membership
+from app.demo import plenary_2019, proposals_2019
 from app.demo.accounts import DemoAccounts
 from app.demo.people import PEOPLE
+from app.demo.stage import Stage
 
 SLUG = "viii-conferencia-alvares-florence-2019"
 SAO_PAULO = dt.timezone(dt.timedelta(hours=-3))  # no daylight saving in September 2019
@@ -43,6 +44,7 @@ EIXOS = (
 
 
 def build(session: Session, accounts: DemoAccounts, now: dt.datetime) -> Conference:
+    """The whole conference, as it happened: registrations, proposals, debate, plenary."""
     admin, secretary = accounts.admin, accounts.secretary
     conference = conference_services.create_conference(
         session, admin, now=now,
@@ -63,39 +65,38 @@ def build(session: Session, accounts: DemoAccounts, now: dt.datetime) -> Confere
     )
     for user in (secretary, accounts.second_secretary):
         conference_services.name_secretary(session, admin, conference, email=user.email, now=now)
-    membership = get_membership(session, conference.id, secretary.id)
+    stage = Stage(session, accounts, conference, now)
+    membership = stage.member(secretary)
     for title, description in EIXOS:
         conference_services.add_eixo(session, secretary, membership, conference, title=title,
                                      description=description, now=now)
     conference_services.update_rules(
         session, secretary, membership, conference, now=now,
         majority_rule="simple", quorum_percent=50, proposals_per_participant=3, reports_to_hide=3,
-        caps={eixo.id: {"cap_estadual": 2, "cap_federal": 1} for eixo in conference.eixos},
+        caps={eixo.id: {"cap_estadual": 1, "cap_federal": 1} for eixo in conference.eixos},
     )
-    enrol_people(session, conference, accounts, now)
-    advance_to(session, conference, secretary, membership, Phase.CLOSED, now)
+    stage.advance_to(Phase.PROPOSALS)
+    enrol(stage, PEOPLE)
+    proposals_2019.submit(stage)
+    stage.advance_to(Phase.DEBATE)
+    proposals_2019.debate(stage)
+    proposals_2019.systematize(stage)
+    stage.advance_to(Phase.VOTING)
+    plenary_2019.plenary(stage)
+    stage.advance_to(Phase.CLOSED)
     return conference
 
 
-def advance_to(session: Session, conference: Conference, secretary, membership, phase: Phase,  # type: ignore[no-untyped-def]
-               now: dt.datetime) -> None:
-    while conference.phase != phase:
-        conference_services.advance_phase(session, secretary, membership, conference,
-                                          expected=conference.phase, now=now)
-
-
-def enrol_people(session: Session, conference: Conference, accounts: DemoAccounts, now: dt.datetime) -> None:
-    """Everyone joins, the secretary accredits and checks them in, as on the day."""
-    secretary = accounts.secretary
-    membership = get_membership(session, conference.id, secretary.id)
-    advance_to(session, conference, secretary, membership, Phase.PROPOSALS, now)
-    for person in PEOPLE:
-        user = accounts.people[person.login]
+def enrol(stage: Stage, people) -> None:  # type: ignore[no-untyped-def]
+    """Everyone joins; the secretary accredits and checks them in, as on the day."""
+    membership = stage.member(stage.secretary)
+    for person in people:
+        user = stage.accounts.people[person.login]
         participation = participation_services.join_conference(
-            session, user, conference, segment=person.segment, organisation=person.organisation, now=now
-        )
-        participation_services.accredit(session, secretary, membership, participation,
-                                        credential=person.credential, now=now)
+            stage.session, user, stage.conference, segment=person.segment, organisation=person.organisation,
+            now=stage.now)
+        participation_services.accredit(stage.session, stage.secretary, membership, participation,
+                                        credential=person.credential, now=stage.now)
         if person.checked_in and person.credential.value != "pending":
-            participation_services.set_checked_in(session, secretary, membership, participation,
-                                                  present=True, now=now)
+            participation_services.set_checked_in(stage.session, stage.secretary, membership, participation,
+                                                  present=True, now=stage.now)

@@ -23,6 +23,7 @@ class Proposal(db.Model):
         sa.CheckConstraint("(state = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
         sa.Index("ix_proposals_conference_state", "conference_id", "state"),
         sa.Index("ix_proposals_conference_created", "conference_id", "created_at"),
+        sa.UniqueConstraint("conference_id", "origin_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +51,12 @@ class Proposal(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Provenance of a deliberation forwarded by another conference's report.
+    origin_conference: Mapped[str | None] = mapped_column(sa.String(200))
+    origin_code: Mapped[str | None] = mapped_column(sa.String(20))
+    origin_url: Mapped[str | None] = mapped_column(sa.String(500))
+    # "<origin conference slug or url>#<code>": importing the same report twice adds nothing.
+    origin_key: Mapped[str | None] = mapped_column(sa.String(600))
 
     conference: Mapped[Conference] = relationship()
     eixo: Mapped[Eixo] = relationship()
