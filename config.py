@@ -76,6 +76,8 @@ class Config:
     # client address and scheme (X-Forwarded-For/-Proto). 0: none (direct exposure).
     TRUST_PROXY_HOPS = _env_int("TRUST_PROXY_HOPS", 0)
     HSTS = False
+    # How long after the report's publication participants' personal data is kept.
+    PRIVACY_RETENTION_DAYS = _env_int("PRIVACY_RETENTION_DAYS", 365)
 
 
 class DevelopmentConfig(Config):

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
+from app.auth.models import REMOVED_NAME, User
 from app.conferences.constants import (
     ConferenceSphere,
     Credential,
@@ -126,9 +126,16 @@ class Participation(db.Model):
     role: Mapped[Role] = enum_column(Role, "role", default=Role.PARTICIPANT)
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by `flask privacy purge` once the retention period after the report has passed.
+    anonymized_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     conference: Mapped[Conference] = relationship()
     user: Mapped[User] = relationship()
+
+    @property
+    def public_name(self) -> str:
+        """The name shown next to this person's contributions in this conference."""
+        return REMOVED_NAME if self.anonymized_at is not None else self.user.public_name
 
     @property
     def is_secretary(self) -> bool:
