@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -24,7 +24,9 @@ class DomainError(Exception):
     status = 400
 
     def __init__(self, message: Any, field: str | None = None) -> None:
-        super().__init__(str(message))
+        # Kept lazy: translating here would read the visitor's locale (and current_user) at
+        # raise time, which fails when the session has just been rolled back by a DB error.
+        super().__init__(message)
         self.message = message
         self.field = field
 
@@ -114,10 +116,9 @@ def register_error_handlers(app: Flask) -> None:
             db.session.rollback()
         except Exception:  # the connection may be gone; the pool recycles it
             app.logger.warning("rollback failed after a database error")
-        response, status = error_response(503)
-        if isinstance(response, Response):
-            response.headers["Retry-After"] = "5"
-        return response, status
+        response = make_response(error_response(503))  # HTML pages are strings until here
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(500)
     def _internal(_error: Exception):  # type: ignore[no-untyped-def]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from app.auth.services import PASSWORD_MAX, PASSWORD_MIN
+from app.auth.services import EMAIL_RE, PASSWORD_MAX, PASSWORD_MIN
 from app.forms import BaseForm, max_length, required
 
 _password_length = Length(
@@ -14,7 +14,13 @@ _password_length = Length(
     max=PASSWORD_MAX,
     message=_l("A senha precisa ter entre 8 e 128 caracteres."),
 )
-_email = Email(message=_l("Informe um e-mail válido, como nome@exemplo.com.br."))
+# A pattern, not wtforms' Email(): that one needs the email_validator package, which is not a
+# dependency (every registration crashed with "Install 'email_validator'").
+_email = Regexp(EMAIL_RE, message=_l("Informe um e-mail válido, como nome@exemplo.com.br."))
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
 
 
 class RegisterForm(BaseForm):
@@ -25,6 +31,7 @@ class RegisterForm(BaseForm):
     )
     email = EmailField(
         _l("E-mail"),
+        filters=[_strip],
         validators=[required(), max_length(254), _email],
         description=_l("Usado só para entrar. Nunca é mostrado a outras pessoas."),
     )
@@ -44,7 +51,7 @@ class RegisterForm(BaseForm):
 
 
 class LoginForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[required(), max_length(254)])
+    email = EmailField(_l("E-mail"), filters=[_strip], validators=[required(), max_length(254)])
     password = PasswordField(_l("Senha"), validators=[required(), max_length(PASSWORD_MAX)])
     next = HiddenField()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from app.privacy import collect_personal_data, register_exporter
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def normalise_email(email: str) -> str:
@@ -44,6 +46,8 @@ def register_user(
     """
     _check_password_rules(password)
     email = normalise_email(email)
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise ValidationError(_l("Informe um e-mail válido, como nome@exemplo.com.br."), field="email")
     name = display_name.strip()
     if not name:
         raise ValidationError(_l("Informe o nome que será mostrado."), field="display_name")
@@ -56,9 +60,9 @@ def register_user(
         session.flush()
         return existing
     user = User(display_name=name, email=email, password_hash=hash_password(password), created_at=now)
-    session.add(user)
     try:
-        with session.begin_nested():
+        with session.begin_nested():  # added inside: begin_nested() flushes what is pending before it
+            session.add(user)
             session.flush()
     except IntegrityError as exc:  # a concurrent registration with the same e-mail
         raise ValidationError(_l("Já existe uma conta com este e-mail."), field="email") from exc

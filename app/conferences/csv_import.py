@@ -99,17 +99,23 @@ class ImportPreview:
         return [r for r in self.rows if r.errors]
 
 
-def _read_table(text: str) -> tuple[list[str], list[list[str]]]:
+def _read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the records, each with the line of the file where it starts (so that
+    the preview names the line the secretary sees in the spreadsheet, blank lines included)."""
     sample = text[:4096]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    rows = [row for row in reader]
-    if not rows:
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    for row in reader:
+        records.append((start, row))
+        start = reader.line_num + 1
+    if not records:
         return [], []
-    return rows[0], rows[1:]
+    return records[0][1], records[1:]
 
 
 def _map_header(header: list[str]) -> dict[str, int]:
@@ -158,14 +164,14 @@ def preview_import(session: Session, conference: Conference, text: str) -> Impor
     missing = [key for key in ("name", "email", "segment") if key not in mapping]
     if missing:
         return ImportPreview([], [_l("O cabeçalho precisa ter as colunas nome, e-mail e segmento (e, se quiser, organização e credencial).")])
-    body = [cells for cells in body if any(c.strip() for c in cells)]
+    body = [(line, cells) for line, cells in body if any(c.strip() for c in cells)]
     if len(body) > MAX_ROWS:
         return ImportPreview([], [_l("O arquivo tem mais de %(max)d linhas.", max=MAX_ROWS)])
     rows: list[ImportRow] = []
     seen: dict[str, int] = {}
-    for offset, cells in enumerate(body, start=2):
+    for line, cells in body:
         raw = {key: (cells[idx] if idx < len(cells) else "") for key, idx in mapping.items()}
-        row = ImportRow(line=offset)
+        row = ImportRow(line=line)
         _validate_row(row, raw, seen)
         rows.append(row)
     _check_against_database(session, conference, rows)
@@ -196,7 +202,7 @@ def apply_import(
     *, text: str, now: dt.datetime,
 ) -> ImportPreview:
     """Write every row, or none: any bad row refuses the whole file."""
-    require_manager(actor, membership)
+    require_manager(actor, membership, conference.id)
     require_phase(conference, Action.IMPORT_PARTICIPANTS)
     preview = preview_import(session, conference, text)
     if not preview.ok:

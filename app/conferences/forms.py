@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -25,7 +26,7 @@ from app.conferences.constants import (
     PORTE_LABELS,
     SEGMENT_LABELS,
 )
-from app.forms import BaseForm, max_length, required
+from app.forms import BaseForm, input_required, max_length, required
 
 UFS = (
     "AC AL AM AP BA CE DF ES GO MA MG MS MT PA PB PE PI PR RJ RN RO RR RS SC SE SP TO"
@@ -39,8 +40,14 @@ TIMEZONES = (
 _NOT_NEGATIVE = NumberRange(min=0, message=_l("Use um número igual ou maior que zero."))
 
 
-def _choices(labels: dict) -> list[tuple[str, object]]:
-    return [(key.value, label) for key, label in labels.items()]
+def _choices(labels: dict) -> list[SelectChoice]:
+    # SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples (and the test
+    # suite turns warnings into errors), 3.4 removes them.
+    return [SelectChoice(key.value, label) for key, label in labels.items()]
+
+
+def _plain(values: tuple[str, ...] | list[str]) -> list[SelectChoice]:
+    return [SelectChoice(value, value) for value in values]
 
 
 class ConferenceForm(BaseForm):
@@ -53,19 +60,19 @@ class ConferenceForm(BaseForm):
     title = StringField(_l("Título"), validators=[required(), max_length(200)])
     edition = IntegerField(
         _l("Número da edição"),
-        validators=[required(), NumberRange(min=1, max=200, message=_l("Use um número de 1 a 200."))],
+        validators=[input_required(), NumberRange(min=1, max=200, message=_l("Use um número de 1 a 200."))],
         description=_l("Em algarismos: 8 para a VIII conferência."),
     )
     sphere = SelectField(_l("Esfera da conferência"), choices=_choices(CONFERENCE_SPHERE_LABELS), validators=[required()])
     municipio = StringField(_l("Município"), validators=[Optional(), max_length(120)],
                             description=_l("Deixe em branco nas conferências estaduais e nacionais."))
-    uf = SelectField(_l("UF"), choices=[(uf, uf) for uf in UFS], validators=[required()])
+    uf = SelectField(_l("UF"), choices=_plain(UFS), validators=[required()])
     ibge_code = StringField(
         _l("Código IBGE"),
         validators=[Optional(), Regexp(r"^\d{7}$", message=_l("O código IBGE do município tem 7 dígitos."))],
     )
     porte = SelectField(
-        _l("Porte do município"), choices=[("", _l("Não se aplica"))] + _choices(PORTE_LABELS), validators=[Optional()]
+        _l("Porte do município"), choices=[SelectChoice("", _l("Não se aplica")), *_choices(PORTE_LABELS)], validators=[Optional()]
     )
     theme = StringField(_l("Tema"), validators=[required(), max_length(300)])
     description = TextAreaField(_l("Apresentação"), validators=[Optional(), max_length(10000)],
@@ -76,7 +83,7 @@ class ConferenceForm(BaseForm):
         description=_l("Data e hora no fuso da conferência."),
     )
     ends_at = DateTimeLocalField(_l("Término"), format="%Y-%m-%dT%H:%M", validators=[required()])
-    timezone = SelectField(_l("Fuso horário"), choices=[(tz, tz) for tz in TIMEZONES], default="America/Sao_Paulo")
+    timezone = SelectField(_l("Fuso horário"), choices=_plain(TIMEZONES), default="America/Sao_Paulo")
 
 
 class EixoForm(BaseForm):
@@ -98,16 +105,16 @@ class RulesForm(BaseForm):
     majority_rule = RadioField(_l("Regra de maioria padrão"), choices=_choices(MAJORITY_RULE_LABELS), validators=[required()])
     quorum_percent = IntegerField(
         _l("Quórum (% do eleitorado que precisa votar)"),
-        validators=[required(), NumberRange(min=0, max=100, message=_l("Use um número de 0 a 100."))],
+        validators=[input_required(), NumberRange(min=0, max=100, message=_l("Use um número de 0 a 100."))],
     )
     proposals_per_participant = IntegerField(
         _l("Propostas por participante"),
-        validators=[required(), NumberRange(min=0, max=100, message=_l("Use um número de 0 a 100."))],
+        validators=[input_required(), NumberRange(min=0, max=100, message=_l("Use um número de 0 a 100."))],
         description=_l("0 para não limitar."),
     )
     reports_to_hide = IntegerField(
         _l("Denúncias para ocultar um comentário até revisão"),
-        validators=[required(), NumberRange(min=1, max=100, message=_l("Use um número de 1 a 100."))],
+        validators=[input_required(), NumberRange(min=1, max=100, message=_l("Use um número de 1 a 100."))],
     )
     caps = FieldList(FormField(CapsForm))
 
@@ -139,12 +146,12 @@ class BulkForm(BaseForm):
     action = SelectField(
         _l("Ação"),
         choices=[
-            ("delegado", _l("Credenciar como delegado(a)")),
-            ("observador", _l("Credenciar como observador(a)")),
-            ("convidado", _l("Credenciar como convidado(a)")),
-            ("pending", _l("Voltar para aguardando credenciamento")),
-            ("check_in", _l("Registrar presença")),
-            ("undo_check_in", _l("Desfazer presença")),
+            SelectChoice("delegado", _l("Credenciar como delegado(a)")),
+            SelectChoice("observador", _l("Credenciar como observador(a)")),
+            SelectChoice("convidado", _l("Credenciar como convidado(a)")),
+            SelectChoice("pending", _l("Voltar para aguardando credenciamento")),
+            SelectChoice("check_in", _l("Registrar presença")),
+            SelectChoice("undo_check_in", _l("Desfazer presença")),
         ],
         validators=[required()],
     )

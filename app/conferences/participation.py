@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -16,6 +17,7 @@ from app.conferences.models import Conference, Participation
 from app.conferences.phases import Action
 from app.conferences.services import audit, require_manager, require_phase
 from app.errors import ConflictError, ValidationError
+from app.privacy import register_exporter
 
 ORGANISATION_MAX = 200
 
@@ -44,13 +46,13 @@ def join_conference(
     ).first()
     if participation is not None and participation.segment is not None:
         raise ConflictError(_l("Você já está inscrito(a) nesta conferência."))
-    if participation is None:
-        participation = Participation(conference_id=conference.id, user_id=user.id, created_at=now)
-        session.add(participation)
-    participation.segment = segment
-    participation.organisation = organisation
     try:
-        with session.begin_nested():
+        with session.begin_nested():  # changes inside: begin_nested() flushes what is pending before it
+            if participation is None:
+                participation = Participation(conference_id=conference.id, user_id=user.id, created_at=now)
+                session.add(participation)
+            participation.segment = segment
+            participation.organisation = organisation
             session.flush()
     except IntegrityError as exc:  # the same person joining twice at once
         raise ConflictError(_l("Você já está inscrito(a) nesta conferência.")) from exc
@@ -62,7 +64,7 @@ def accredit(
     session: Session, actor: User, membership: Participation | None, participation: Participation,
     *, credential: Credential, now: dt.datetime,
 ) -> Participation:
-    require_manager(actor, membership)
+    require_manager(actor, membership, participation.conference_id)
     require_phase(participation.conference, Action.ACCREDIT)
     credential = Credential(credential)
     if participation.segment is None:
@@ -81,7 +83,7 @@ def set_checked_in(
     *, present: bool, now: dt.datetime,
 ) -> Participation:
     """Register (or undo) presence at the venue; presence feeds the electorate of a round."""
-    require_manager(actor, membership)
+    require_manager(actor, membership, participation.conference_id)
     require_phase(participation.conference, Action.CHECK_IN)
     if participation.segment is None:
         raise ValidationError(_l("Só participantes inscritos podem ter presença registrada."))
@@ -114,7 +116,7 @@ def bulk_accredit(
     session: Session, actor: User, membership: Participation | None, conference: Conference,
     *, ids: Iterable[int], credential: Credential, now: dt.datetime,
 ) -> list[Participation]:
-    require_manager(actor, membership)
+    require_manager(actor, membership, conference.id)
     rows = _load_many(session, conference, ids)
     for participation in rows:
         accredit(session, actor, membership, participation, credential=credential, now=now)
@@ -125,8 +127,32 @@ def bulk_check_in(
     session: Session, actor: User, membership: Participation | None, conference: Conference,
     *, ids: Iterable[int], present: bool, now: dt.datetime,
 ) -> list[Participation]:
-    require_manager(actor, membership)
+    require_manager(actor, membership, conference.id)
     rows = _load_many(session, conference, ids)
     for participation in rows:
         set_checked_in(session, actor, membership, participation, present=present, now=now)
     return rows
+
+
+@register_exporter
+def _export_participations(session: Session, user: User) -> dict[str, Any]:
+    """LGPD export: the conferences the user takes part in, as they declared and were accredited."""
+    rows = session.execute(
+        sa.select(Participation, Conference.slug, Conference.title)
+        .join(Conference, Conference.id == Participation.conference_id)
+        .where(Participation.user_id == user.id)
+        .order_by(Participation.id)
+    ).all()
+    return {"participations": [
+        {
+            "conference": slug,
+            "conference_title": title,
+            "segment": p.segment.value if p.segment else None,
+            "organisation": p.organisation,
+            "credential": p.credential.value,
+            "role": p.role.value,
+            "checked_in_at": p.checked_in_at.isoformat() if p.checked_in_at else None,
+            "created_at": p.created_at.isoformat(),
+        }
+        for p, slug, title in rows
+    ]}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +32,7 @@ CONFERENCE_FIELDS = (
     "theme", "description", "venue", "starts_at", "ends_at", "timezone",
 )
 RULE_FIELDS = ("majority_rule", "quorum_percent", "proposals_per_participant", "reports_to_hide")
+CAP_FIELDS = ("cap_municipal", "cap_estadual", "cap_federal")
 
 
 def audit(
@@ -54,8 +57,14 @@ def require_phase(conference: Conference, action: Action) -> None:
         raise PhaseError(ACTION_REFUSALS[action])
 
 
-def require_manager(actor: User, membership: Participation | None) -> None:
-    if not permissions.can_manage_conference(actor, membership):
+def require_manager(actor: User, membership: Participation | None, conference_id: int | None = None) -> None:
+    """The actor manages the conference. With ``conference_id``, the membership must also be the
+    actor's own in *that* conference (a secretary of another conference is refused)."""
+    allowed = permissions.can_manage_conference(actor, membership)
+    if allowed and conference_id is not None and not permissions.is_admin(actor):
+        allowed = membership is not None and membership.conference_id == conference_id and (
+            membership.user_id == actor.id)
+    if not allowed:
         raise PermissionDenied(_l("Só a secretaria da conferência pode fazer isso."))
 
 
@@ -71,9 +80,14 @@ def _check_conference_values(values: dict[str, Any]) -> None:
         raise ValidationError(_l("O código IBGE do município tem 7 dígitos."), field="ibge_code")
 
 
-def _flush_unique_slug(session: Session) -> None:
+@contextmanager
+def _unique_slug(session: Session) -> Iterator[None]:
+    """Make the changes of the block inside a savepoint, so that a taken slug (also when two
+    admins race) rolls back only them. (begin_nested() flushes what is already pending before
+    the SAVEPOINT, so the changes must be made inside the block, not before it.)"""
     try:
         with session.begin_nested():
+            yield
             session.flush()
     except IntegrityError as exc:
         raise ValidationError(_l("Já existe uma conferência com este endereço (slug)."), field="slug") from exc
@@ -84,8 +98,8 @@ def create_conference(session: Session, actor: User, *, now: dt.datetime, **valu
         raise PermissionDenied(_l("Só a administração cria conferências."))
     _check_conference_values(values)
     conference = Conference(**{k: values[k] for k in CONFERENCE_FIELDS if k in values}, created_at=now)
-    session.add(conference)
-    _flush_unique_slug(session)
+    with _unique_slug(session):
+        session.add(conference)
     audit(session, actor, "conference.created", conference, now, conference.id, slug=conference.slug)
     return conference
 
@@ -94,12 +108,12 @@ def update_conference(
     session: Session, actor: User, membership: Participation | None, conference: Conference,
     *, now: dt.datetime, **values: Any,
 ) -> Conference:
-    require_manager(actor, membership)
+    require_manager(actor, membership, conference.id)
     _check_conference_values(values)
     changed = sorted(k for k in CONFERENCE_FIELDS if k in values and getattr(conference, k) != values[k])
-    for name in changed:
-        setattr(conference, name, values[name])
-    _flush_unique_slug(session)
+    with _unique_slug(session):
+        for name in changed:
+            setattr(conference, name, values[name])
     if changed:
         audit(session, actor, "conference.updated", conference, now, conference.id, fields=changed)
     return conference
@@ -109,7 +123,7 @@ def add_eixo(
     session: Session, actor: User, membership: Participation | None, conference: Conference,
     *, title: str, description: str, now: dt.datetime,
 ) -> Eixo:
-    require_manager(actor, membership)
+    require_manager(actor, membership, conference.id)
     number = (session.scalar(
         sa.select(sa.func.max(Eixo.number)).where(Eixo.conference_id == conference.id)
     ) or 0) + 1
@@ -124,7 +138,7 @@ def update_eixo(
     session: Session, actor: User, membership: Participation | None, eixo: Eixo,
     *, title: str, description: str, now: dt.datetime,
 ) -> Eixo:
-    require_manager(actor, membership)
+    require_manager(actor, membership, eixo.conference_id)
     eixo.title = title.strip()
     eixo.description = description.strip()
     session.flush()
@@ -137,7 +151,7 @@ def move_eixo(
     *, direction: int, now: dt.datetime,
 ) -> Eixo:
     """Swap the eixo with its neighbour (direction -1: up, +1: down)."""
-    require_manager(actor, membership)
+    require_manager(actor, membership, eixo.conference_id)
     if direction not in (-1, 1):
         raise ValidationError(_l("Direção inválida."))
     neighbour = session.scalars(
@@ -163,9 +177,13 @@ def update_rules(
     *, now: dt.datetime, caps: dict[int, dict[str, int | None]] | None = None, **rules: Any,
 ) -> Conference:
     """Change the edition's rules; ``caps`` maps eixo id → {cap_municipal, cap_estadual, cap_federal}."""
-    require_manager(actor, membership)
+    require_manager(actor, membership, conference.id)
     if not 0 <= int(rules.get("quorum_percent", conference.quorum_percent)) <= 100:
         raise ValidationError(_l("O quórum é uma porcentagem entre 0 e 100."), field="quorum_percent")
+    if int(rules.get("proposals_per_participant", conference.proposals_per_participant)) < 0:
+        raise ValidationError(_l("Use um número igual ou maior que zero."), field="proposals_per_participant")
+    if int(rules.get("reports_to_hide", conference.reports_to_hide)) < 1:
+        raise ValidationError(_l("Use um número de 1 a 100."), field="reports_to_hide")
     if "majority_rule" in rules:
         rules["majority_rule"] = MajorityRule(rules["majority_rule"])
     changed = sorted(k for k in RULE_FIELDS if k in rules and getattr(conference, k) != rules[k])
@@ -178,6 +196,8 @@ def update_rules(
         if eixo is None:
             raise ValidationError(_l("Eixo desconhecido nesta conferência."))
         for name, value in values.items():
+            if name not in CAP_FIELDS:
+                raise ValidationError(_l("Eixo desconhecido nesta conferência."))
             if value is not None and value < 0:
                 raise ValidationError(_l("Os limites não podem ser negativos."))
             if getattr(eixo, name) != value:
@@ -196,7 +216,7 @@ def advance_phase(
 ) -> Conference:
     """Move to the next phase. ``expected`` is the phase the secretary saw, so that two
     secretaries clicking at once move it one step, not two."""
-    require_manager(actor, membership)
+    require_manager(actor, membership, conference.id)
     locked = session.get(Conference, conference.id, with_for_update=True, populate_existing=True)
     assert locked is not None
     if locked.phase != expected:
@@ -239,14 +259,15 @@ def remove_secretary(
 ) -> Participation:
     if not permissions.can_name_secretaries(actor):
         raise PermissionDenied(_l("Só a administração altera a secretaria."))
-    participation.role = Role.PARTICIPANT
     if participation.segment is None:
-        # A secretary who never joined as a participant simply leaves the conference.
+        # A secretary who never joined as a participant simply leaves the conference. (The role
+        # must not change first: a participant without a segment breaks a CHECK at the flush.)
         audit(session, actor, "secretary.removed", participation, now, participation.conference_id,
               user_id=participation.user_id)
         session.delete(participation)
         session.flush()
         return participation
+    participation.role = Role.PARTICIPANT
     session.flush()
     audit(session, actor, "secretary.removed", participation, now, participation.conference_id,
           user_id=participation.user_id)

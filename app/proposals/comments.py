@@ -107,6 +107,8 @@ def delete_comment(
 ) -> Comment:
     """The author removes the comment; replies stay, the thread shows "comentário removido"."""
     if not permissions.can_delete_comment(actor, comment, membership):
+        if permissions.is_comment_author(membership, comment) and comment.deleted_at is not None:
+            raise ConflictError(_l("Este comentário já foi removido."))
         raise PermissionDenied(_l("Só quem escreveu o comentário pode removê-lo."))
     comment.body = ""
     comment.stance = None
@@ -125,9 +127,11 @@ def report_comment(
         raise PermissionDenied(_l("Este comentário não pode ser denunciado por você."))
     reason = _clean_reason(reason)
     report = CommentReport(comment_id=comment.id, reporter_id=actor.id, reason=reason, created_at=now)
-    session.add(report)
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending *before* the
+        # SAVEPOINT, and a duplicate flushed there would roll back the whole transaction.
         with session.begin_nested():
+            session.add(report)
             session.flush()
     except IntegrityError as exc:
         raise ConflictError(_l("Você já denunciou este comentário. A moderação vai analisar.")) from exc
@@ -152,8 +156,8 @@ def _resolve_reports(session: Session, comment: Comment, now: dt.datetime) -> in
     return result.rowcount or 0
 
 
-def _require_moderator(actor: User, membership: Participation | None) -> None:
-    if not permissions.can_moderate(actor, membership):
+def _require_moderator(actor: User, membership: Participation | None, comment: Comment) -> None:
+    if not permissions.can_moderate(actor, membership, comment.proposal.conference_id):
         raise PermissionDenied(_l("Só a secretaria da conferência modera os debates."))
 
 
@@ -162,7 +166,7 @@ def hide_comment(
     reason: str, now: dt.datetime,
 ) -> Comment:
     """Moderation: the thread shows "ocultado pela moderação: <motivo>"."""
-    _require_moderator(actor, membership)
+    _require_moderator(actor, membership, comment)
     if comment.deleted_at is not None:
         raise ConflictError(_l("Este comentário já foi removido pelo autor."))
     comment.hidden_reason = _clean_reason(reason)
@@ -179,16 +183,14 @@ def hide_comment(
 def restore_comment(
     session: Session, actor: User, membership: Participation | None, comment: Comment, *, now: dt.datetime,
 ) -> Comment:
-    _require_moderator(actor, membership)
-    if comment.hidden_at is None and not comment.hidden_pending_review:
-        resolved = _resolve_reports(session, comment, now)  # reviewed and kept visible
-        if not resolved:
-            raise NotFoundError(_l("Não há nada a revisar neste comentário."))
+    _require_moderator(actor, membership, comment)
+    resolved = _resolve_reports(session, comment, now)
+    if comment.hidden_at is None and not comment.hidden_pending_review and not resolved:
+        raise NotFoundError(_l("Não há nada a revisar neste comentário."))
     comment.hidden_at = None
     comment.hidden_by_id = None
     comment.hidden_reason = None
     comment.hidden_pending_review = False
-    resolved = _resolve_reports(session, comment, now)
     session.flush()
     audit(session, actor, "comment.restored", comment, now, comment.proposal.conference_id,
           reports_resolved=resolved)

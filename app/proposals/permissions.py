@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from app.conferences.permissions import can_manage_conference, is_participant
+from app.conferences.permissions import can_manage_conference, is_admin, is_participant
 from app.conferences.phases import Action, allows
 from app.proposals.constants import CLOSED_FOR_DEBATE, COMMENT_EDIT_MINUTES, ProposalState
 
@@ -14,12 +14,27 @@ def _logged_in(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
+def in_conference(user: Any, membership: Any, conference_id: int) -> bool:
+    """The membership is the user's own participation in *this* conference: a participation
+    (or a secretary post) in another conference gives no rights here."""
+    return (
+        membership is not None
+        and membership.conference_id == conference_id
+        and membership.user_id == getattr(user, "id", None)
+    )
+
+
 def is_author(membership: Any, proposal: Any) -> bool:
     return membership is not None and proposal.author_id is not None and proposal.author_id == membership.id
 
 
 def can_submit_proposal(user: Any, conference: Any, membership: Any) -> bool:
-    return _logged_in(user) and is_participant(membership) and allows(conference.phase, Action.SUBMIT_PROPOSAL)
+    return (
+        _logged_in(user)
+        and is_participant(membership)
+        and in_conference(user, membership, conference.id)
+        and allows(conference.phase, Action.SUBMIT_PROPOSAL)
+    )
 
 
 def can_edit_proposal(user: Any, proposal: Any, membership: Any) -> bool:
@@ -43,11 +58,14 @@ def can_withdraw_proposal(user: Any, proposal: Any, membership: Any) -> bool:
 
 def can_systematize(user: Any, conference: Any, membership: Any) -> bool:
     """Secretaries edit, merge and set the final wording in the phases that allow it."""
-    return can_manage_conference(user, membership) and allows(conference.phase, Action.SYSTEMATIZE)
+    return can_moderate(user, membership, conference.id) and allows(conference.phase, Action.SYSTEMATIZE)
 
 
-def can_moderate(user: Any, membership: Any) -> bool:
-    return can_manage_conference(user, membership)
+def can_moderate(user: Any, membership: Any, conference_id: int | None = None) -> bool:
+    """Secretaries (and admins); with ``conference_id``, only the secretaries of that conference."""
+    if not can_manage_conference(user, membership):
+        return False
+    return conference_id is None or is_admin(user) or in_conference(user, membership, conference_id)
 
 
 def debate_open(proposal: Any) -> bool:
@@ -56,7 +74,12 @@ def debate_open(proposal: Any) -> bool:
 
 def can_comment(user: Any, proposal: Any, membership: Any) -> bool:
     """Every registered participant has voice: delegates, observers and guests alike."""
-    return _logged_in(user) and is_participant(membership) and debate_open(proposal)
+    return (
+        _logged_in(user)
+        and is_participant(membership)
+        and in_conference(user, membership, proposal.conference_id)
+        and debate_open(proposal)
+    )
 
 
 def is_comment_author(membership: Any, comment: Any) -> bool:

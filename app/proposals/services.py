@@ -174,7 +174,7 @@ def edit_proposal(
 
 def _require_systematizer(actor: User, membership: Participation | None, conference: Conference) -> None:
     if not permissions.can_systematize(actor, conference, membership):
-        if not permissions.can_moderate(actor, membership):
+        if not permissions.can_moderate(actor, membership, conference.id):
             raise PermissionDenied(_l("Só a secretaria da conferência pode fazer isso."))
         require_phase(conference, Action.SYSTEMATIZE)
 
