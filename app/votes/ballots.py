@@ -99,6 +99,8 @@ def cast_ballot(
             raise VotingClosedError(refusal)
         raise PermissionDenied(refusal)
     assert membership is not None and membership.segment is not None
+    if membership.user_id != voter.id:  # someone else's membership: never vote for another person
+        raise PermissionDenied(_l("Só delegados credenciados desta conferência votam."))
     clean = _validated(session, voting_round, choices)
     voter_id = None if voting_round.secret else membership.id
     if session.get(RoundVoter, (voting_round.id, membership.id)) is not None:

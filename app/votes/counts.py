@@ -44,7 +44,7 @@ def enter_counts(
     Without double entry there is one set of figures; with it, the first secretary fills
     slot 1 and a different secretary slot 2, and the round closes only when both agree.
     """
-    require_round_manager(actor, membership)
+    require_round_manager(actor, membership, voting_round.conference_id)
     voting_round = lock_round(session, voting_round)
     if voting_round.state != RoundState.OPEN:
         raise ConflictError(_l("A contagem presencial é registrada com a rodada aberta."))

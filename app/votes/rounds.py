@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.conferences.constants import Credential, MajorityRule
 from app.conferences.models import Conference, Participation
+from app.conferences.permissions import is_admin
 from app.conferences.phases import Action
 from app.conferences.services import audit, require_phase
 from app.errors import ConflictError, PermissionDenied, ValidationError
@@ -24,7 +25,7 @@ from app.proposals.constants import ProposalState
 from app.proposals.models import Proposal
 from app.votes import permissions
 from app.votes.constants import RoundKind, RoundState
-from app.votes.models import RoundElector, RoundItem, VotingRound
+from app.votes.models import RoundElector, RoundItem, RoundResult, VotingRound
 
 TITLE_MAX = 200
 # Deliberation rounds vote proposals still open; priority rounds rank approved ones.
@@ -34,8 +35,15 @@ ELIGIBLE_STATES = {
 }
 
 
-def require_round_manager(actor: User, membership: Participation | None) -> None:
-    if not permissions.can_manage_rounds(actor, membership):
+def require_round_manager(actor: User, membership: Participation | None, conference_id: int | None = None) -> None:
+    """The actor manages rounds. With ``conference_id`` (the services always pass it), the
+    membership must be the actor's own in *that* conference: a secretary of another
+    conference, or someone else's membership, is refused. Admins need no membership."""
+    allowed = permissions.can_manage_rounds(actor, membership)
+    if allowed and conference_id is not None and not is_admin(actor):
+        allowed = (membership is not None and membership.conference_id == conference_id
+                   and membership.user_id == actor.id)
+    if not allowed:
         raise PermissionDenied(_l("Só a secretaria da conferência conduz as votações."))
 
 
@@ -69,7 +77,7 @@ def create_round(
     majority_rule: str | None = None, quorum_percent: int | None = None, max_choices: int | None = None,
     forward_count: int | None = None, now: dt.datetime,
 ) -> VotingRound:
-    require_round_manager(actor, membership)
+    require_round_manager(actor, membership, conference.id)
     require_phase(conference, Action.PREPARE_ROUND)
     kind_value = RoundKind(kind)
     quorum = conference.quorum_percent if quorum_percent is None else quorum_percent
@@ -95,10 +103,11 @@ def update_round(
     title: str, secret: bool, allow_change: bool, double_entry: bool, majority_rule: str,
     quorum_percent: int, max_choices: int | None = None, forward_count: int | None = None, now: dt.datetime,
 ) -> VotingRound:
-    require_round_manager(actor, membership)
+    require_round_manager(actor, membership, voting_round.conference_id)
     voting_round = lock_round(session, voting_round)
     if voting_round.state != RoundState.DRAFT:
         raise ConflictError(_l("Só rodadas em preparação podem ser alteradas."))
+    require_phase(voting_round.conference, Action.PREPARE_ROUND)
     _check_settings(voting_round.kind, secret, allow_change, quorum_percent, max_choices, forward_count, title)
     voting_round.title = title.strip()
     voting_round.secret, voting_round.allow_change, voting_round.double_entry = secret, allow_change, double_entry
@@ -118,7 +127,7 @@ def _active_round_of(session: Session, proposal_ids: Sequence[int], exclude_roun
         .where(RoundItem.proposal_id.in_(proposal_ids), VotingRound.state != RoundState.CLOSED,
                VotingRound.id != exclude_round)
     ).all()
-    return {pid: rid for pid, rid in rows}
+    return dict(rows)
 
 
 def set_round_proposals(
@@ -126,10 +135,11 @@ def set_round_proposals(
     proposal_ids: Sequence[int], now: dt.datetime,
 ) -> VotingRound:
     """Choose the proposals of a draft round (replaces the previous choice)."""
-    require_round_manager(actor, membership)
+    require_round_manager(actor, membership, voting_round.conference_id)
     voting_round = lock_round(session, voting_round)
     if voting_round.state != RoundState.DRAFT:
         raise ConflictError(_l("Só rodadas em preparação podem ter as propostas alteradas."))
+    require_phase(voting_round.conference, Action.PREPARE_ROUND)
     wanted = sorted(set(proposal_ids))
     proposals = list(session.scalars(
         sa.select(Proposal).where(Proposal.conference_id == voting_round.conference_id, Proposal.id.in_(wanted))
@@ -165,14 +175,18 @@ def _mark_in_vote(session: Session, added: Sequence[int], removed: set[int]) -> 
         session.execute(sa.update(Proposal).where(Proposal.id.in_(added), Proposal.state == ProposalState.SUBMITTED)
                         .values(state=ProposalState.IN_VOTE))
     if removed:
-        session.execute(sa.update(Proposal).where(Proposal.id.in_(removed), Proposal.state == ProposalState.IN_VOTE)
+        # A proposal already voted in a closed round (a tie, no quorum) stays in vote: only
+        # the ones this draft had moved go back to debate.
+        voted_before = sa.select(RoundResult.proposal_id).where(RoundResult.proposal_id.in_(removed))
+        session.execute(sa.update(Proposal).where(Proposal.id.in_(removed), Proposal.state == ProposalState.IN_VOTE,
+                                                  Proposal.id.not_in(voted_before))
                         .values(state=ProposalState.SUBMITTED))
 
 
 def delete_round(
     session: Session, actor: User, membership: Participation | None, voting_round: VotingRound, *, now: dt.datetime,
 ) -> VotingRound:
-    require_round_manager(actor, membership)
+    require_round_manager(actor, membership, voting_round.conference_id)
     voting_round = lock_round(session, voting_round)
     if voting_round.state != RoundState.DRAFT:
         raise ConflictError(_l("Só rodadas em preparação podem ser excluídas."))
@@ -189,7 +203,7 @@ def open_round(
     session: Session, actor: User, membership: Participation | None, voting_round: VotingRound, *, now: dt.datetime,
 ) -> VotingRound:
     """Freeze the electorate: the accredited delegates checked in right now."""
-    require_round_manager(actor, membership)
+    require_round_manager(actor, membership, voting_round.conference_id)
     voting_round = lock_round(session, voting_round)
     require_phase(voting_round.conference, Action.OPEN_ROUND)
     if voting_round.state != RoundState.DRAFT:
@@ -222,7 +236,7 @@ def add_late_delegate(
     participation: Participation, *, now: dt.datetime,
 ) -> RoundElector:
     """A delegate who checked in after the opening joins the electorate (audited)."""
-    require_round_manager(actor, membership)
+    require_round_manager(actor, membership, voting_round.conference_id)
     voting_round = lock_round(session, voting_round)
     if voting_round.state != RoundState.OPEN:
         raise ConflictError(_l("Só é possível incluir delegados em rodadas abertas."))
