@@ -22,6 +22,7 @@ from app.conferences.models import Participation
 from app.errors import ConflictError, PermissionDenied, ValidationError
 from app.votes import permissions
 from app.votes.constants import DELIBERATION_CHOICES, Choice, RoundKind, RoundState
+from app.votes.locking import lock_round_for_ballot
 from app.votes.models import Ballot, RoundElector, RoundItem, RoundVoter, Vote, VotingRound
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -44,12 +45,12 @@ def in_electorate(session: Session, round_id: int, membership: Participation | N
 
 
 def _round_for_ballot(session: Session, voting_round: VotingRound) -> VotingRound:
-    """Read the round's state under a shared row lock (PostgreSQL): a close waits for us."""
-    locked = session.scalars(
-        sa.select(VotingRound).where(VotingRound.id == voting_round.id)
-        .with_for_update(read=True).execution_options(populate_existing=True)
+    """Read the round's state under the round's shared lock: a close waits for this ballot,
+    and a ballot arriving after a close was requested waits for it (app/votes/locking.py)."""
+    lock_round_for_ballot(session, voting_round.id)
+    return session.scalars(
+        sa.select(VotingRound).where(VotingRound.id == voting_round.id).execution_options(populate_existing=True)
     ).one()
-    return locked
 
 
 def _validated(session: Session, voting_round: VotingRound, choices: Mapping[int, str]) -> dict[int, Choice]:

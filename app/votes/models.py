@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.conferences.constants import MajorityRule, Segment
-from app.conferences.models import Conference, Participation
+from app.conferences.models import Conference
 from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
 from app.proposals.models import Proposal

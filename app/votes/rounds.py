@@ -25,6 +25,7 @@ from app.proposals.constants import ProposalState
 from app.proposals.models import Proposal
 from app.votes import permissions
 from app.votes.constants import RoundKind, RoundState
+from app.votes.locking import lock_round_for_change
 from app.votes.models import RoundElector, RoundItem, RoundResult, VotingRound
 
 TITLE_MAX = 200
@@ -48,6 +49,8 @@ def require_round_manager(actor: User, membership: Participation | None, confere
 
 
 def lock_round(session: Session, voting_round: VotingRound) -> VotingRound:
+    """Exclusive: waits for the ballots being written, and later ballots wait for this change."""
+    lock_round_for_change(session, voting_round.id)
     locked = session.get(VotingRound, voting_round.id, with_for_update=True, populate_existing=True)
     assert locked is not None
     return locked
