@@ -76,6 +76,9 @@ class Config:
     # client address and scheme (X-Forwarded-For/-Proto). 0: none (direct exposure).
     TRUST_PROXY_HOPS = _env_int("TRUST_PROXY_HOPS", 0)
     HSTS = False
+    # Importing another Plenária's report by URL: refuse private, loopback and link-local
+    # addresses (server-side request forgery) unless this is set, e.g. on a closed network.
+    REPORT_IMPORT_ALLOW_PRIVATE_URLS = _env_bool("REPORT_IMPORT_ALLOW_PRIVATE_URLS", False)
     # How long after the report's publication participants' personal data is kept.
     PRIVACY_RETENTION_DAYS = _env_int("PRIVACY_RETENTION_DAYS", 365)
 

@@ -23,6 +23,12 @@ BLUEPRINTS = (
     "app.proposals.views.proposals",
     "app.proposals.views.comments",
     "app.proposals.views.moderation",
+    "app.votes.views.public",
+    "app.votes.views.manage",
+    "app.votes.views.plenary",
+    "app.reports.views.public",
+    "app.reports.views.manage",
+    "app.reports.views.importer",
     "app.api.views",
 )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api import conferences_spec
+from app.api import conferences_spec, proposals_spec, reports_spec, rounds_spec
 
-FRAGMENTS = (conferences_spec,)
+FRAGMENTS = (conferences_spec, proposals_spec, rounds_spec, reports_spec)
 
 ERROR_SCHEMA = {
     "type": "object",

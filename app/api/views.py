@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from app.api import conferences
+from app.api import conferences, proposals, reports, rounds
 from app.api.openapi import build_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-for module in (conferences,):
+for module in (conferences, proposals, rounds, reports):
     module.register(bp)
 
 

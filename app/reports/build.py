@@ -9,7 +9,8 @@ How forwarding is decided, per eixo and per sphere (estadual, federal):
 - when a closed priority round ranked any of them, the ones it forwarded are taken in
   rank order (then code); when there are more than the eixo's cap, the first ``cap`` are
   kept, unless the cap falls inside a group tied on rank (then the eixo and sphere is
-  unresolved); a priority tie flagged by the round is unresolved too;
+  unresolved); a priority tie flagged by the round is unresolved too, and so is a
+  priority round without quorum;
 - when no priority round ranked them, all are forwarded if they fit the cap; if they do
   not fit, the eixo and sphere is unresolved ("a priority round is needed").
 Publication is refused while anything is unresolved: ties and no-quorum outcomes not
@@ -81,7 +82,7 @@ def _participation(data: ReportInput) -> dict[str, Any]:
     }
 
 
-def _figures(result: ResultRow | None, round_: RoundRow | None) -> dict[str, Any] | None:
+def _figures(result: ResultRow | None, round_: RoundRow | None, index: _Index) -> dict[str, Any] | None:
     if result is None or round_ is None:
         return None
     return {
@@ -91,7 +92,7 @@ def _figures(result: ResultRow | None, round_: RoundRow | None) -> dict[str, Any
         "online": {"yes": result.yes, "no": result.no, "abstain": result.abstain},
         "in_person": {"yes": result.in_person_yes, "no": result.in_person_no, "abstain": result.in_person_abstain},
         "round": round_.title,
-        "round_id": round_.id,
+        "round_number": index.number[round_.id],  # its position in report["rounds"], from 1 (no raw ids)
     }
 
 
@@ -101,6 +102,7 @@ class _Index:
     def __init__(self, data: ReportInput) -> None:
         self.rounds = {r.id: r for r in data.rounds}
         order = {r.id: i for i, r in enumerate(data.rounds)}
+        self.number = {r.id: i + 1 for i, r in enumerate(data.rounds)}
         self.by_proposal: dict[int, list[ResultRow]] = defaultdict(list)
         for result in sorted(data.results, key=lambda r: (order.get(r.round_id, 0), r.proposal_id)):
             if result.round_id in self.rounds:
@@ -148,9 +150,10 @@ def build_report(data: ReportInput) -> dict[str, Any]:
         last_round = index.rounds.get(last.round_id) if last else None
         if p.state == "approved":
             won = index.last(p.id, "deliberation", "approved")
-            deliberations.append(_entry(p, eixos, {"votes": _figures(won, index.rounds.get(won.round_id) if won else None)}))
+            won_round = index.rounds.get(won.round_id) if won else None
+            deliberations.append(_entry(p, eixos, {"votes": _figures(won, won_round, index)}))
         elif p.state == "rejected":
-            appendix["rejected"].append(_entry(p, eixos, {"votes": _figures(last, last_round)}))
+            appendix["rejected"].append(_entry(p, eixos, {"votes": _figures(last, last_round, index)}))
         elif p.state == "withdrawn":
             appendix["withdrawn"].append(_entry(p, eixos, {"reason": p.withdrawn_reason}))
         elif p.state == "merged":
@@ -159,7 +162,7 @@ def build_report(data: ReportInput) -> dict[str, Any]:
             bucket = "no_quorum" if last and last.outcome == "no_quorum" else "not_deliberated"
             appendix[bucket].append(_entry(p, eixos, {
                 "reason": data.settlements[p.id], "last_outcome": last.outcome if last else None,
-                "votes": _figures(last, last_round)}))
+                "votes": _figures(last, last_round, index)}))
         elif p.id in data.in_active_round:
             unresolved.append({"code": p.code, "issue": "round_not_closed"})
         elif last is not None and last.outcome in ("tie", "no_quorum"):
@@ -241,6 +244,10 @@ def _forwarding(
                 tied = [p.code for p in candidates if p.id in ranked and ranked[p.id].outcome == "tie"]
                 if tied:
                     issues.append({**where, "issue": "priority_tie", "codes": sorted(tied)})
+                    continue
+                short = [p.code for p in candidates if p.id in ranked and ranked[p.id].outcome == "no_quorum"]
+                if short:  # the ranking was not decided: forwarding nothing silently would be wrong
+                    issues.append({**where, "issue": "priority_no_quorum", "codes": sorted(short)})
                     continue
                 picked = sorted(((ranked[p.id].rank, p) for p in candidates if p.id in ranked and ranked[p.id].forwarded),
                                 key=lambda rp: (rp[0] or 0, rp[1].code))

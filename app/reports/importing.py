@@ -81,6 +81,8 @@ def parse_report(text: str) -> dict[str, Any]:
         raise _fail(_l("O relatório está incompleto: faltam os dados da conferência ou as deliberações encaminhadas."))
     if not isinstance(conference.get("title"), str) or not isinstance(conference.get("url"), str):
         raise _fail(_l("O relatório está incompleto: faltam o título ou o endereço da conferência de origem."))
+    if not conference["url"].startswith(("https://", "http://")):  # shown as a link on each imported proposal
+        raise _fail(_l("O endereço da conferência de origem no relatório não é um endereço http ou https."))
     for sphere in ("estadual", "federal"):
         entries = forwarded.get(sphere, [])
         if not isinstance(entries, list) or not all(_valid_entry(e) for e in entries):

@@ -1,8 +1,8 @@
 """Results as people read them: pure functions shared by the HTML pages and the API.
 
 The small-segment rule lives here: in a secret round, per-segment figures are shown
-only for segments with at least SEGMENT_PRIVACY_MIN voters, so a small segment's vote
-cannot be read off the table.
+only for segments with at least SEGMENT_PRIVACY_MIN voters, and never in a way that lets
+the hidden ones be recovered by subtraction (see hidden_segments).
 """
 
 from __future__ import annotations
@@ -13,13 +13,40 @@ from dataclasses import dataclass
 from app.conferences.constants import Segment
 from app.votes.constants import SEGMENT_PRIVACY_MIN
 
+FEW_VOTERS = "few_voters"
+PROTECTS_OTHERS = "protects_others"
+
+
+def hidden_segments(secret: bool, segment_turnout: Mapping[str, tuple[int, int]]) -> dict[str, str | None]:
+    """Segment → why its figures are hidden in this round (None: shown).
+
+    In a secret round a segment with fewer than SEGMENT_PRIVACY_MIN voters is hidden. The
+    round's totals stay public, so hiding one segment alone would let anyone recover it by
+    subtraction; the next smallest segments are then hidden too until the hidden group holds
+    at least two segments and SEGMENT_PRIVACY_MIN voters (complementary suppression).
+    """
+    reasons: dict[str, str | None] = {s.value: None for s in Segment}
+    if not secret:
+        return reasons
+    voters = {s.value: segment_turnout.get(s.value, (0, 0))[1] for s in Segment}
+    for segment, n in voters.items():
+        if n < SEGMENT_PRIVACY_MIN:
+            reasons[segment] = FEW_VOTERS
+
+    def exposed() -> bool:
+        group = [s for s, why in reasons.items() if why and voters[s] > 0]
+        return bool(group) and (len(group) < 2 or sum(voters[s] for s in group) < SEGMENT_PRIVACY_MIN)
+
+    while exposed():
+        shown = sorted((n, s) for s, n in voters.items() if reasons[s] is None and n > 0)
+        if not shown:
+            break
+        reasons[shown[0][1]] = PROTECTS_OTHERS
+    return reasons
+
 
 def visible_segments(secret: bool, segment_turnout: Mapping[str, tuple[int, int]]) -> dict[str, bool]:
-    """Segment → whether its figures may be shown."""
-    return {
-        s.value: (not secret) or segment_turnout.get(s.value, (0, 0))[1] >= SEGMENT_PRIVACY_MIN
-        for s in Segment
-    }
+    return {segment: why is None for segment, why in hidden_segments(secret, segment_turnout).items()}
 
 
 def segment_breakdown(

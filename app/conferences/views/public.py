@@ -12,6 +12,10 @@ from app.conferences.forms import JoinForm
 from app.conferences.loading import load_conference, login_redirect, me, membership_of
 from app.conferences.stats import parity
 from app.extensions import db
+from app.proposals import permissions as proposal_permissions
+from app.proposals import queries as proposal_queries
+from app.proposals.constants import STATE_LABELS as PROPOSAL_STATE_LABELS
+from app.votes import queries as vote_queries
 from app.web import now, render_form, run_service
 
 bp = Blueprint("conferences", __name__, url_prefix="/conferencias", template_folder="../templates")
@@ -30,6 +34,10 @@ def detail(slug: str):
         parity=parity(counts.delegates_by_segment()),
         can_join=permissions.can_join_conference(me(), conference, membership),
         can_manage=permissions.can_manage_conference(me(), membership),
+        proposal_counts=proposal_queries.proposal_counts(db.session, conference.id),
+        proposal_state_labels=PROPOSAL_STATE_LABELS,
+        can_submit_proposal=proposal_permissions.can_submit_proposal(me(), conference, membership),
+        voting_rounds=vote_queries.list_rounds(db.session, conference.id, include_drafts=False),
     )
 
 

@@ -85,3 +85,29 @@ def test_bars_keep_labels_and_order():
     out = bars([("b", 1, "x"), ("a", 4, "y")])
     assert [(b.label, b.css) for b in out] == [("b", "x"), ("a", "y")]
     assert [b.width for b in out] == [25.0, 100.0]
+
+
+@pytest.mark.parametrize(("voters", "expected"), [
+    # one small segment alone would be recovered by subtraction: the next smallest hides too
+    ({"usuario": 5, "trabalhador": 1}, {"usuario": "protects_others", "trabalhador": "few_voters"}),
+    ({"usuario": 9, "trabalhador": 6, "entidade": 2, "governo": 8},
+     {"usuario": None, "trabalhador": "protects_others", "entidade": "few_voters", "governo": None}),
+    # two small segments together reach 5 voters: nothing else needs hiding
+    ({"usuario": 5, "trabalhador": 3, "entidade": 2, "governo": 7},
+     {"usuario": None, "trabalhador": "few_voters", "entidade": "few_voters", "governo": None}),
+    # two small segments under 5 together: the smallest shown one joins them
+    ({"usuario": 6, "trabalhador": 2, "entidade": 1, "governo": 9},
+     {"usuario": "protects_others", "trabalhador": "few_voters", "entidade": "few_voters", "governo": None}),
+    # a segment with nobody voting reveals nothing and protects nobody
+    ({"usuario": 9, "trabalhador": 6, "entidade": 0, "governo": 8},
+     {"usuario": None, "trabalhador": None, "entidade": "few_voters", "governo": None}),
+])
+def test_hidden_segments_complementary_suppression(voters, expected):
+    from app.votes.presentation import hidden_segments
+
+    turnout = {segment: (n, n) for segment, n in voters.items()}
+    reasons = hidden_segments(True, turnout)
+    full = {"usuario": "few_voters", "trabalhador": "few_voters", "entidade": "few_voters", "governo": "few_voters"}
+    full.update(expected)
+    assert reasons == full
+    assert hidden_segments(False, turnout) == dict.fromkeys(full)
