@@ -61,9 +61,32 @@ def session(app: Flask) -> Iterator[sa.orm.Session]:
             connection.close()
 
 
+class RequestScopedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: a fresh ``flask.g`` and
+    its own database session (bound to the test's connection, so its commit releases a
+    savepoint and a view that forgets to commit loses its changes, as it would for real).
+
+    Without this, requests would reuse the test's app context: Flask-Login's cached user,
+    the locale, the CSRF token and the session's identity map would leak between requests
+    and between clients. After each request the test's own session is expired, so it reads
+    what the request committed.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        db.session.flush()  # the test's pending rows are visible to the request
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+def new_client(app: Flask) -> RequestScopedClient:
+    return RequestScopedClient(app, app.response_class, use_cookies=True)
+
+
 @pytest.fixture
 def client(app: Flask, session) -> FlaskClient:  # type: ignore[no-untyped-def]
-    return app.test_client()
+    return new_client(app)
 
 
 @pytest.fixture

@@ -1,12 +1,5 @@
-"""Helpers for the view tests: a test client whose requests each get a fresh ``flask.g``,
-and small readers of the rendered HTML.
-
-Why the client: the ``session`` fixture keeps one app context open for the whole test, and
-Flask only pushes a new app context for a request when none is active. So without help
-every request of a test shares one ``g``: Flask-Login's cached user (``g._login_user``),
-Flask-Babel's locale, Flask-WTF's CSRF token and our membership cache would leak from one
-request (or one client) to the next, which never happens in production.
-"""
+"""Helpers for the view tests: small readers of the rendered HTML (and, for tests that need
+several clients, ``new_client`` from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,26 +7,11 @@ import html as html_lib
 import re
 from typing import Any
 
-from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 
+from tests.conftest import new_client
 
-def _fresh_g() -> None:
-    if has_app_context():
-        vars(g._get_current_object()).clear()
-
-
-class IsolatedClient(FlaskClient):
-    def open(self, *args: Any, **kwargs: Any):  # type: ignore[override]
-        _fresh_g()
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            _fresh_g()
-
-
-def new_client(app: Flask) -> IsolatedClient:
-    return IsolatedClient(app, app.response_class, use_cookies=True)
+__all__ = ["new_client"]
 
 
 def login(client: FlaskClient, user: Any) -> FlaskClient:

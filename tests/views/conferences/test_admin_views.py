@@ -157,15 +157,16 @@ def test_removing_secretaries(login_as, make, session, admin, conf):
     only = make.secretary(conf)
     joined = make.participation(conf, segment=Segment.GOVERNO, role=Role.SECRETARY)
     session.commit()
+    only_user, joined_user = only.user, joined.user_id
     client = login_as(admin)
-    for participation in (only, joined):
-        response = client.post(f"/admin/conferencias/conf-secretaria/secretaria/{participation.id}/remover")
+    for participation_id in (only.id, joined.id):
+        response = client.post(f"/admin/conferencias/conf-secretaria/secretaria/{participation_id}/remover")
         assert response.status_code == 302
-    assert secretaries(session, conf) == [(joined.user_id, Role.PARTICIPANT, Segment.GOVERNO)]
+    assert secretaries(session, conf) == [(joined_user, Role.PARTICIPANT, Segment.GOVERNO)]
     assert [e.action for e in session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq))] == [
         "secretary.removed", "secretary.removed"]
     assert verify_chain(session).ok
-    assert login_as(only.user).get("/conferencias/conf-secretaria/gestao/").status_code == 403
+    assert login_as(only_user).get("/conferencias/conf-secretaria/gestao/").status_code == 403
 
 
 @pytest.mark.parametrize("target", ["participant", "foreign", "unknown"])

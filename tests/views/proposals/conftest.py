@@ -13,32 +13,14 @@ import sqlalchemy as sa
 from app.conferences.constants import Segment
 from app.conferences.phases import Phase
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
 from app.proposals.constants import SPHERE_LETTERS, ProposalSphere, ProposalState, Stance, VersionKind
 from app.proposals.models import Comment, Proposal, ProposalVersion
 from app.proposals.services import search_text_of
-from tests.views.helpers import IsolatedClient
 
 _seq = itertools.count(1)
 
 
-class CommittingClient(IsolatedClient):
-    """Commits what the test wrote before each request, as a real request would find it.
 
-    The test and the request share one session (see tests/conftest.py); without this, a
-    view that rolls back a refused change would also roll back the test's own data.
-    The commit only releases a savepoint: the test's outer transaction still rolls back.
-    """
-
-    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        db.session.commit()
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app, session):  # type: ignore[no-untyped-def]
-    """Each request gets a fresh flask.g (see tests/views/helpers.py)."""
-    return CommittingClient(app, app.response_class, use_cookies=True)
 
 
 class Debates:

@@ -15,31 +15,17 @@ import sqlalchemy as sa
 
 from app.conferences.constants import Credential, Segment
 from app.conferences.phases import Phase
-from app.extensions import db
 from app.proposals.constants import ProposalState
 from app.proposals.models import Proposal
 from app.votes import ballots, closing, counts, rounds
 from app.votes.models import Ballot, InPersonCount, RoundVoter, Vote, VotingRound
-from tests.views.helpers import IsolatedClient
 
 NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC)
 SEGMENTS = (Segment.USUARIO, Segment.USUARIO, Segment.TRABALHADOR, Segment.ENTIDADE, Segment.GOVERNO)
 _seq = itertools.count(1)
 
 
-class CommittingClient(IsolatedClient):
-    """Commits what the test wrote before each request (a view that rolls back a refusal
-    must not roll back the test's data). Only a savepoint is released: the test's outer
-    transaction still rolls everything back."""
 
-    def open(self, *args: Any, **kwargs: Any):  # type: ignore[override]
-        db.session.commit()
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app, session):  # type: ignore[no-untyped-def]
-    return CommittingClient(app, app.response_class, use_cookies=True)
 
 
 def login(client: Any, participation_or_user: Any) -> Any:

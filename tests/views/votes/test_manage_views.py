@@ -173,11 +173,13 @@ def test_picking_a_proposal_of_another_round_is_refused_on_the_field(client, ple
 def test_open_delete_and_refusals_are_flashed(client, plenary, draft, session):
     login(client, plenary.secretary)
     empty = plenary.create(title="Vazia")
-    response = client.post(plenary.url(empty, "abrir", manage=True))
+    empty_id, open_url, delete_url = empty.id, plenary.url(empty, "abrir", manage=True), plenary.url(
+        empty, "excluir", manage=True)
+    response = client.post(open_url)
     assert response.status_code == 302
     assert "Inclua pelo menos uma proposta" in " ".join(flashes(text(client.get(response.headers["Location"]))))
-    response = client.post(plenary.url(empty, "excluir", manage=True))
-    assert response.status_code == 302 and session.get(VotingRound, empty.id) is None
+    response = client.post(delete_url)
+    assert response.status_code == 302 and session.get(VotingRound, empty_id) is None
     response = client.post(plenary.url(draft, "abrir", manage=True))
     assert response.headers["Location"].endswith(f"/gestao/votacoes/{draft.id}/painel")
     assert session.get(VotingRound, draft.id).state == RoundState.OPEN
