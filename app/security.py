@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_babel import lazy_gettext as _l
+
+from app.errors import abort_with
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -19,6 +22,8 @@ CSP = "; ".join([
 
 
 def register_security(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
+
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
@@ -30,3 +35,15 @@ def register_security(app: Flask) -> None:
         if app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response
+
+
+def refuse_nul_bytes() -> None:
+    """NUL bytes in a URL or a form are never typed by people; PostgreSQL cannot store them
+    in text and would fail with a 500. Refuse them at the door with a clear 400."""
+    values = [request.path, *request.args.keys()]
+    for source in (request.args, request.form):
+        for items in source.listvalues():
+            values.extend(items)
+    values.extend(request.form.keys())
+    if any("\x00" in value for value in values):
+        abort_with(400, _l("O pedido tem caracteres inválidos (caractere nulo). Confira o texto e envie de novo."))

@@ -67,7 +67,7 @@ def rounds_data(rounds: Sequence[VotingRound]) -> list[dict[str, Any]]:
     """Several rounds with their results in a fixed number of queries."""
     closed = [r.id for r in rounds if r.state == RoundState.CLOSED]
     results = queries.results_for_rounds(db.session, closed)
-    by_segment, turnout = view_queries.segment_data_for_rounds(db.session, closed)
+    by_segment, turnout = queries.frozen_segment_data(db.session, closed)
     sizes = view_queries.electorate_sizes(db.session, rounds)
     return [round_data(r, sizes[r.id], results.get(r.id, []) if r.id in closed else None,
                        by_segment.get(r.id, {}), turnout.get(r.id, {})) for r in rounds]

@@ -113,6 +113,7 @@ def delete_comment(
     comment.body = ""
     comment.stance = None
     comment.deleted_at = now
+    _resolve_reports(session, comment, now)  # nothing left for the moderation to review
     session.flush()
     audit(session, actor, "comment.deleted", comment, now, comment.proposal.conference_id)
     return comment
@@ -126,6 +127,13 @@ def report_comment(
     if not permissions.can_report_comment(actor, comment, membership):
         raise PermissionDenied(_l("Este comentário não pode ser denunciado por você."))
     reason = _clean_reason(reason)
+    previous = session.scalars(sa.select(CommentReport).where(
+        CommentReport.comment_id == comment.id, CommentReport.reporter_id == actor.id)).first()
+    if previous is not None and previous.resolved_at is not None:
+        # The moderation kept the comment after an earlier report; a new report reopens it.
+        previous.reason, previous.created_at, previous.resolved_at = reason, now, None
+        session.flush()
+        return _hide_when_reported_enough(session, actor, comment, previous, now)
     report = CommentReport(comment_id=comment.id, reporter_id=actor.id, reason=reason, created_at=now)
     try:
         # Added inside the savepoint: begin_nested() flushes what is pending *before* the
@@ -135,6 +143,11 @@ def report_comment(
             session.flush()
     except IntegrityError as exc:
         raise ConflictError(_l("Você já denunciou este comentário. A moderação vai analisar.")) from exc
+    return _hide_when_reported_enough(session, actor, comment, report, now)
+
+
+def _hide_when_reported_enough(session: Session, actor: User, comment: Comment, report: CommentReport,
+                               now: dt.datetime) -> CommentReport:
     open_reports = session.scalar(sa.select(sa.func.count()).select_from(CommentReport).where(
         CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None)))
     conference = comment.proposal.conference

@@ -28,6 +28,7 @@ class ProposalState(enum.StrEnum):
 
 OPEN_STATES = (ProposalState.SUBMITTED, ProposalState.IN_VOTE)
 CLOSED_FOR_DEBATE = (ProposalState.WITHDRAWN, ProposalState.MERGED)
+NO_FINAL_WORDING = (ProposalState.WITHDRAWN, ProposalState.MERGED, ProposalState.REJECTED)
 
 
 class Stance(enum.StrEnum):

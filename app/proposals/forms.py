@@ -38,19 +38,6 @@ MARKDOWN_HINT = _l(
 )
 
 
-def no_nul(value: Any) -> Any:
-    """Drop NUL characters: nobody types them, and PostgreSQL refuses them in text columns."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-def text_field(label: Any, **kwargs: Any) -> Any:
-    return StringField(label, filters=[no_nul], **kwargs)
-
-
-def text_area(label: Any, **kwargs: Any) -> Any:
-    return TextAreaField(label, filters=[no_nul], **kwargs)
-
-
 def int_or_none(value: Any) -> int | None:
     """Coerce a submitted id; anything that is not a whole number becomes None (no English errors)."""
     if value is None or value == "":
@@ -80,11 +67,11 @@ class ProposalFieldsForm(BaseForm):
                         validators=[required()],
                         description=_l("Quem precisa agir para a proposta acontecer: o município, o estado "
                                        "ou o governo federal."))
-    title = text_field(_l("Título"), validators=[required(), max_length(TITLE_MAX)],
+    title = StringField(_l("Título"), validators=[required(), max_length(TITLE_MAX)],
                        description=_l("Uma frase curta que resuma a proposta."))
-    body = text_area(_l("Texto da proposta"), validators=[required(), max_length(BODY_MAX)],
+    body = TextAreaField(_l("Texto da proposta"), validators=[required(), max_length(BODY_MAX)],
                      description=MARKDOWN_HINT)
-    justification = text_area(_l("Justificativa (opcional)"),
+    justification = TextAreaField(_l("Justificativa (opcional)"),
                               validators=[Optional(), max_length(JUSTIFICATION_MAX)],
                               description=_l("Por que a proposta é importante."))
 
@@ -105,27 +92,27 @@ class MergeForm(ProposalFieldsForm):
 
 
 class EditProposalForm(BaseForm):
-    title = text_field(_l("Título"), validators=[required(), max_length(TITLE_MAX)])
-    body = text_area(_l("Texto da proposta"), validators=[required(), max_length(BODY_MAX)],
+    title = StringField(_l("Título"), validators=[required(), max_length(TITLE_MAX)])
+    body = TextAreaField(_l("Texto da proposta"), validators=[required(), max_length(BODY_MAX)],
                      description=MARKDOWN_HINT)
-    justification = text_area(_l("Justificativa (opcional)"),
+    justification = TextAreaField(_l("Justificativa (opcional)"),
                               validators=[Optional(), max_length(JUSTIFICATION_MAX)])
 
 
 class WithdrawForm(BaseForm):
-    reason = text_area(_l("Motivo da retirada"), validators=[required(), max_length(REASON_MAX)],
+    reason = TextAreaField(_l("Motivo da retirada"), validators=[required(), max_length(REASON_MAX)],
                        description=_l("Fica visível para todos, junto da proposta."))
 
 
 class FinalWordingForm(BaseForm):
-    final_wording = text_area(_l("Redação final"), validators=[required(), max_length(BODY_MAX)],
+    final_wording = TextAreaField(_l("Redação final"), validators=[required(), max_length(BODY_MAX)],
                               description=MARKDOWN_HINT)
 
 
 class CommentForm(BaseForm):
     """A new comment at the end of the debate."""
 
-    body = text_area(_l("Seu comentário"), validators=[required(), max_length(COMMENT_MAX)],
+    body = TextAreaField(_l("Seu comentário"), validators=[required(), max_length(COMMENT_MAX)],
                      id="comentario-texto", description=MARKDOWN_HINT)
     stance = RadioField(_l("Sua posição sobre a proposta (opcional)"), choices=STANCE_CHOICES,
                         validate_choice=False, validators=[Optional()], default="", id="comentario-posicao")
@@ -140,14 +127,14 @@ class ReplyForm(CommentForm):
 
     parent_id = HiddenField(_l("Comentário respondido"), filters=[int_or_none], validators=[
         DataRequired(message=_l("Não encontramos o comentário que você quer responder."))])
-    body = text_area(_l("Sua resposta"), validators=[required(), max_length(COMMENT_MAX)],
+    body = TextAreaField(_l("Sua resposta"), validators=[required(), max_length(COMMENT_MAX)],
                      id="resposta-texto", description=MARKDOWN_HINT)
     stance = RadioField(_l("Sua posição sobre a proposta (opcional)"), choices=STANCE_CHOICES,
                         validate_choice=False, validators=[Optional()], default="", id="resposta-posicao")
 
 
 class EditCommentForm(BaseForm):
-    body = text_area(_l("Seu comentário"), validators=[required(), max_length(COMMENT_MAX)],
+    body = TextAreaField(_l("Seu comentário"), validators=[required(), max_length(COMMENT_MAX)],
                      description=MARKDOWN_HINT)
     stance = RadioField(_l("Sua posição sobre a proposta (opcional)"), choices=STANCE_CHOICES,
                         validate_choice=False, validators=[Optional()], default="")
@@ -156,4 +143,4 @@ class EditCommentForm(BaseForm):
 class ReasonForm(BaseForm):
     """Reporting a comment, or hiding it (the reason is public when hiding)."""
 
-    reason = text_area(_l("Motivo"), validators=[required(), max_length(REASON_MAX)])
+    reason = TextAreaField(_l("Motivo"), validators=[required(), max_length(REASON_MAX)])

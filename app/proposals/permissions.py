@@ -7,7 +7,7 @@ from typing import Any
 
 from app.conferences.permissions import can_manage_conference, is_admin, is_participant
 from app.conferences.phases import Action, allows
-from app.proposals.constants import CLOSED_FOR_DEBATE, COMMENT_EDIT_MINUTES, ProposalState
+from app.proposals.constants import CLOSED_FOR_DEBATE, COMMENT_EDIT_MINUTES, NO_FINAL_WORDING, ProposalState
 
 
 def _logged_in(user: Any) -> bool:
@@ -59,6 +59,15 @@ def can_withdraw_proposal(user: Any, proposal: Any, membership: Any) -> bool:
 def can_systematize(user: Any, conference: Any, membership: Any) -> bool:
     """Secretaries edit, merge and set the final wording in the phases that allow it."""
     return can_moderate(user, membership, conference.id) and allows(conference.phase, Action.SYSTEMATIZE)
+
+
+def can_systematize_proposal(user: Any, proposal: Any, membership: Any) -> bool:
+    """A secretary's edit (sistematização): only proposals still in debate."""
+    return can_systematize(user, proposal.conference, membership) and proposal.state == ProposalState.SUBMITTED
+
+
+def can_set_final_wording(user: Any, proposal: Any, membership: Any) -> bool:
+    return can_systematize(user, proposal.conference, membership) and proposal.state not in NO_FINAL_WORDING
 
 
 def can_moderate(user: Any, membership: Any, conference_id: int | None = None) -> bool:

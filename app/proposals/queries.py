@@ -183,7 +183,7 @@ def moderation_queue(session: Session, conference_id: int) -> list[QueueItem]:
         sa.select(Comment, sa.func.coalesce(counts.c.n, 0))
         .join(Proposal, Proposal.id == Comment.proposal_id)
         .outerjoin(counts, counts.c.comment_id == Comment.id)
-        .where(Proposal.conference_id == conference_id,
+        .where(Proposal.conference_id == conference_id, Comment.deleted_at.is_(None),
                sa.or_(counts.c.n > 0, Comment.hidden_pending_review.is_(True)))
         .options(joinedload(Comment.author).joinedload(Participation.user), joinedload(Comment.proposal))
         .order_by(sa.func.coalesce(counts.c.n, 0).desc(), Comment.id)

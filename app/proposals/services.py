@@ -21,6 +21,7 @@ from app.proposals import permissions
 from app.proposals.constants import (
     BODY_MAX,
     JUSTIFICATION_MAX,
+    NO_FINAL_WORDING,
     REASON_MAX,
     SPHERE_LETTERS,
     TITLE_MAX,
@@ -195,7 +196,7 @@ def set_final_wording(
     final_wording: str, now: dt.datetime,
 ) -> Proposal:
     _require_systematizer(actor, membership, proposal.conference)
-    if proposal.state in (ProposalState.WITHDRAWN, ProposalState.MERGED, ProposalState.REJECTED):
+    if proposal.state in NO_FINAL_WORDING:
         raise ConflictError(_l("Propostas retiradas, aglutinadas ou rejeitadas não têm redação final."))
     text = (final_wording or "").strip()
     if not text:

@@ -96,6 +96,13 @@ def _valid_entry(entry: Any) -> bool:
             and 0 < len(entry["code"]) <= 20 and entry["text"].strip() != "")
 
 
+def _same_conference(origin: dict[str, Any], conference: Conference) -> bool:
+    """A report of this very conference (its slug alone could repeat on another server)."""
+    territory = origin.get("territory") if isinstance(origin.get("territory"), dict) else {}
+    return (origin.get("slug"), origin.get("title"), origin.get("edition"), territory.get("uf")) == (
+        conference.slug, conference.title, conference.edition, conference.uf)
+
+
 def plan_import(session: Session, conference: Conference, report: dict[str, Any], *,
                 include_optional: bool = False) -> ImportPlan:
     spheres = DEFAULT_SPHERES.get(conference.sphere)
@@ -104,7 +111,7 @@ def plan_import(session: Session, conference: Conference, report: dict[str, Any]
     if include_optional:
         spheres = spheres + OPTIONAL_SPHERES[conference.sphere]
     origin = report["conference"]
-    if origin["url"].rstrip("/") == conference.slug or origin.get("slug") == conference.slug:
+    if _same_conference(origin, conference):
         raise _fail(_l("Este é o relatório da própria conferência."))
     eixo_titles = {e.get("number"): e.get("title", "") for e in origin.get("eixos", []) if isinstance(e, dict)}
     plan = ImportPlan(origin_title=origin["title"], origin_url=origin["url"], origin_eixos=sorted(

@@ -35,6 +35,9 @@ def vote_refusal(user: Any, membership: Any, voting_round: Any, in_electorate: b
         return _l("Esta rodada ainda não foi aberta pela secretaria.")
     if membership is None or membership.segment is None:
         return _l("Só delegados credenciados desta conferência votam.")
+    if membership.credential == Credential.PENDING:
+        return _l("Sua inscrição ainda não foi credenciada. Procure a mesa de credenciamento para receber o "
+                  "crachá de delegado(a).")
     if membership.credential != Credential.DELEGADO:
         return _l("Observadores e convidados têm voz, mas não votam. Só delegados credenciados votam.")
     if not in_electorate:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -72,11 +73,46 @@ def late_delegates(session: Session, voting_round: VotingRound) -> list[Particip
     ))
 
 
+def rounds_holding(
+    session: Session, conference_id: int, *, exclude_round: int, proposal_ids: Sequence[int] | None = None,
+) -> dict[int, tuple[int, str]]:
+    """Proposal id → (id, title) of the other round not closed yet that holds it (a proposal
+    votes in one round at a time)."""
+    stmt = (
+        sa.select(RoundItem.proposal_id, VotingRound.id, VotingRound.title)
+        .join(VotingRound, VotingRound.id == RoundItem.round_id)
+        .where(VotingRound.conference_id == conference_id, VotingRound.id != exclude_round,
+               VotingRound.state != RoundState.CLOSED)
+    )
+    if proposal_ids is not None:
+        stmt = stmt.where(RoundItem.proposal_id.in_(proposal_ids))
+    return {pid: (rid, title) for pid, rid, title in session.execute(stmt)}
+
+
+SegmentFigures = dict[int, dict[str, tuple[int, int, int]]]  # proposal → segment → (yes, no, abstain)
+SegmentTurnoutFigures = dict[str, tuple[int, int]]  # segment → (electorate, voters)
+
+
+def frozen_segment_data(
+    session: Session, round_ids: Sequence[int],
+) -> tuple[dict[int, SegmentFigures], dict[int, SegmentTurnoutFigures]]:
+    """Frozen per-segment figures and turnout of several closed rounds (two queries)."""
+    by_segment: dict[int, SegmentFigures] = {rid: {} for rid in round_ids}
+    turnout: dict[int, SegmentTurnoutFigures] = {rid: {} for rid in round_ids}
+    if not round_ids:
+        return by_segment, turnout
+    for row in session.scalars(sa.select(SegmentResult).where(SegmentResult.round_id.in_(round_ids))):
+        by_segment[row.round_id].setdefault(row.proposal_id, {})[row.segment.value] = (row.yes, row.no, row.abstain)
+    for t in session.scalars(sa.select(SegmentTurnout).where(SegmentTurnout.round_id.in_(round_ids))):
+        turnout[t.round_id][t.segment.value] = (t.electorate, t.voters)
+    return by_segment, turnout
+
+
 @dataclass
 class FrozenResults:
     results: list[RoundResult]
-    by_segment: dict[int, dict[str, tuple[int, int, int]]]
-    segment_turnout: dict[str, tuple[int, int]]  # segment → (electorate, voters)
+    by_segment: SegmentFigures
+    segment_turnout: SegmentTurnoutFigures
 
 
 def frozen_results(session: Session, voting_round: VotingRound) -> FrozenResults:
@@ -90,11 +126,8 @@ def frozen_results(session: Session, voting_round: VotingRound) -> FrozenResults
         .options(joinedload(RoundResult.proposal).joinedload(Proposal.eixo))
         .order_by(sa.func.coalesce(RoundResult.rank, 0), RoundItem.position)
     ))
-    by_segment: dict[int, dict[str, tuple[int, int, int]]] = {}
-    for row in session.scalars(sa.select(SegmentResult).where(SegmentResult.round_id == voting_round.id)):
-        by_segment.setdefault(row.proposal_id, {})[row.segment.value] = (row.yes, row.no, row.abstain)
-    turnout_rows = session.scalars(sa.select(SegmentTurnout).where(SegmentTurnout.round_id == voting_round.id))
-    return FrozenResults(results, by_segment, {t.segment.value: (t.electorate, t.voters) for t in turnout_rows})
+    by_segment, turnout = frozen_segment_data(session, [voting_round.id])
+    return FrozenResults(results, by_segment[voting_round.id], turnout[voting_round.id])
 
 
 @dataclass

@@ -27,6 +27,7 @@ from app.votes import permissions
 from app.votes.constants import RoundKind, RoundState
 from app.votes.locking import lock_round_for_change
 from app.votes.models import RoundElector, RoundItem, RoundResult, VotingRound
+from app.votes.queries import rounds_holding
 
 TITLE_MAX = 200
 # Deliberation rounds vote proposals still open; priority rounds rank approved ones.
@@ -123,16 +124,6 @@ def update_round(
     return voting_round
 
 
-def _active_round_of(session: Session, proposal_ids: Sequence[int], exclude_round: int) -> dict[int, int]:
-    """Proposals already in another round that is not closed (a proposal votes in one at a time)."""
-    rows = session.execute(
-        sa.select(RoundItem.proposal_id, RoundItem.round_id).join(VotingRound, VotingRound.id == RoundItem.round_id)
-        .where(RoundItem.proposal_id.in_(proposal_ids), VotingRound.state != RoundState.CLOSED,
-               VotingRound.id != exclude_round)
-    ).all()
-    return dict(rows)
-
-
 def set_round_proposals(
     session: Session, actor: User, membership: Participation | None, voting_round: VotingRound, *,
     proposal_ids: Sequence[int], now: dt.datetime,
@@ -155,7 +146,7 @@ def set_round_proposals(
     if wrong:
         raise ValidationError(_l("Estas propostas não podem entrar nesta rodada: %(codes)s.", codes=", ".join(wrong)),
                               field="proposal_ids")
-    busy = _active_round_of(session, wanted, voting_round.id)
+    busy = rounds_holding(session, voting_round.conference_id, exclude_round=voting_round.id, proposal_ids=wanted)
     if busy:
         codes = ", ".join(p.code for p in proposals if p.id in busy)
         raise ValidationError(_l("Estas propostas já estão em outra rodada não encerrada: %(codes)s.", codes=codes),

@@ -17,7 +17,7 @@ from app.conferences.models import Eixo
 from app.proposals.constants import ProposalSphere, ProposalState
 from app.proposals.models import Proposal
 from app.votes.constants import Outcome, RoundKind, RoundState
-from app.votes.models import RoundElector, RoundItem, SegmentResult, SegmentTurnout, VotingRound
+from app.votes.models import RoundElector, RoundItem, VotingRound
 from app.votes.presentation import Bar, bars, segment_breakdown
 from app.votes.queries import FrozenResults
 
@@ -68,31 +68,6 @@ def eligible_proposals(session: Session, conference_id: int, states: Sequence[Pr
 
 def round_item_ids(session: Session, round_id: int) -> set[int]:
     return set(session.scalars(sa.select(RoundItem.proposal_id).where(RoundItem.round_id == round_id)))
-
-
-def busy_elsewhere(session: Session, round_id: int, conference_id: int) -> dict[int, str]:
-    """Proposal id → title of the other, not yet closed, round that holds it."""
-    rows = session.execute(
-        sa.select(RoundItem.proposal_id, VotingRound.title).join(VotingRound, VotingRound.id == RoundItem.round_id)
-        .where(VotingRound.conference_id == conference_id, VotingRound.id != round_id,
-               VotingRound.state != RoundState.CLOSED)
-    ).all()
-    return dict(rows)
-
-
-def segment_data_for_rounds(
-    session: Session, round_ids: Sequence[int],
-) -> tuple[dict[int, dict[int, dict[str, tuple[int, int, int]]]], dict[int, dict[str, tuple[int, int]]]]:
-    """Frozen per-segment figures and turnout of several closed rounds (two queries)."""
-    by_segment: dict[int, dict[int, dict[str, tuple[int, int, int]]]] = {rid: {} for rid in round_ids}
-    turnout: dict[int, dict[str, tuple[int, int]]] = {rid: {} for rid in round_ids}
-    if not round_ids:
-        return by_segment, turnout
-    for row in session.scalars(sa.select(SegmentResult).where(SegmentResult.round_id.in_(round_ids))):
-        by_segment[row.round_id].setdefault(row.proposal_id, {})[row.segment.value] = (row.yes, row.no, row.abstain)
-    for t in session.scalars(sa.select(SegmentTurnout).where(SegmentTurnout.round_id.in_(round_ids))):
-        turnout[t.round_id][t.segment.value] = (t.electorate, t.voters)
-    return by_segment, turnout
 
 
 @dataclass(frozen=True)

@@ -332,3 +332,20 @@ def test_passwords_are_hashed_with_argon2id(client, session):
 
     stored = session.scalar(sa.select(User.password_hash).where(User.email == "hash@exemplo.org"))
     assert stored.startswith("$argon2id$") and "senha-boa-123" not in stored
+
+
+@pytest.mark.parametrize(("method", "url", "data"), [
+    ("get", "/busca?q=a%00b", None),
+    ("get", "/conferencias/x%00y", None),
+    ("get", "/api/v1/conferences/x%00", None),
+    ("post", "/cadastro", {"display_name": "Ana\x00", "email": "ana@exemplo.org", "password": "senha-boa-1",
+                           "password_confirm": "senha-boa-1", "accept_privacy": "y"}),
+])
+def test_nul_bytes_are_refused_with_a_clear_400_and_nothing_is_written(client, session, method, url, data):
+    from app.auth.models import User
+
+    before = session.scalar(sa.select(sa.func.count()).select_from(User))
+    response = getattr(client, method)(url, data=data)
+    assert response.status_code == 400
+    assert "caractere nulo" in text(response)
+    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == before

@@ -39,7 +39,6 @@ from app.web import now, page_arg, render_form, run_service
 bp = Blueprint("proposals", __name__, url_prefix="/conferencias/<slug>/propostas", template_folder="../templates")
 PER_PAGE = 20
 THREADS_PER_PAGE = 50
-NO_FINAL_WORDING = (ProposalState.WITHDRAWN, ProposalState.MERGED, ProposalState.REJECTED)
 
 
 def _enum_arg(enum_cls: Any, name: str) -> Any:
@@ -113,12 +112,11 @@ def render_detail(conference, membership, proposal, *, comment_form=None, reply_
         reply_to = _int(request.args.get("responder"))
     if can_comment and reply_to is not None and reply_form is None:
         reply_form = ReplyForm(formdata=None, parent_id=reply_to)
-    can_systematize = permissions.can_systematize(user, conference, membership)
     can = {
         "edit": permissions.can_edit_proposal(user, proposal, membership),
         "withdraw": permissions.can_withdraw_proposal(user, proposal, membership),
-        "systematize": can_systematize and proposal.state == ProposalState.SUBMITTED,
-        "final_wording": can_systematize and proposal.state not in NO_FINAL_WORDING,
+        "systematize": permissions.can_systematize_proposal(user, proposal, membership),
+        "final_wording": permissions.can_set_final_wording(user, proposal, membership),
         "comment": can_comment,
         "moderate": permissions.can_moderate(user, membership),
     }
@@ -200,7 +198,7 @@ def edit(slug: str, code: str):
         return login_redirect()
     if permissions.can_edit_proposal(me(), proposal, membership):
         service, systematizing = proposal_services.edit_proposal, False
-    elif permissions.can_systematize(me(), conference, membership) and proposal.state == ProposalState.SUBMITTED:
+    elif permissions.can_systematize_proposal(me(), proposal, membership):
         service, systematizing = proposal_services.systematize_proposal, True
     else:
         abort(403)
@@ -236,7 +234,7 @@ def final_wording(slug: str, code: str):
     conference, membership, proposal = load_proposal(slug, code)
     if not current_user.is_authenticated:
         return login_redirect()
-    if not permissions.can_systematize(me(), conference, membership) or proposal.state in NO_FINAL_WORDING:
+    if not permissions.can_set_final_wording(me(), proposal, membership):
         abort(403)
     form = FinalWordingForm()
     if request.method == "GET":

@@ -119,7 +119,8 @@ def proposals(conference, membership, round_id: int):
     return render_form(
         "votes/manage/proposals.html", form, conference=conference, voting_round=voting_round, flt=flt,
         listed=listed, checked=checked, current_count=len(current), eligible_states=eligible_states,
-        busy=view_queries.busy_elsewhere(db.session, voting_round.id, conference.id),
+        busy={pid: title for pid, (_rid, title) in queries.rounds_holding(
+            db.session, conference.id, exclude_round=voting_round.id).items()},
         sphere_labels=SPHERE_LABELS, proposal_state_labels=PROPOSAL_STATE_LABELS,
     )
 

@@ -251,3 +251,24 @@ def test_restoring_with_nothing_to_review_is_not_found(session, world, comment):
         _restore(world, comment)
     assert str(caught.value.message) == "Não há nada a revisar neste comentário."
     assert row_counts(session) == rows
+
+
+
+def test_a_new_report_after_a_resolved_one_reopens_it(session, world, comment):
+    reporter = world.participant()
+    _report(world, comment, reporter)
+    _restore(world, comment)
+    report = _report(world, comment, reporter, reason="De novo", now=later(hours=4))
+    assert (report.reason, report.resolved_at, report.created_at) == ("De novo", None, later(hours=4))
+    assert count(session, CommentReport, CommentReport.comment_id == comment.id) == 1
+    assert _open_reports(session, comment) == 1
+
+
+def test_deleting_a_reported_comment_takes_it_out_of_the_queue(session, world, speaker, comment):
+    from app.proposals.queries import moderation_queue
+
+    _report(world, comment)
+    assert [item.comment.id for item in moderation_queue(session, world.conference.id)] == [comment.id]
+    comments.delete_comment(session, speaker.user, speaker, comment, now=later(hours=1))
+    assert moderation_queue(session, world.conference.id) == []
+    assert _open_reports(session, comment) == 0

@@ -32,7 +32,7 @@ def voting_round(state: RoundState = RoundState.OPEN) -> SimpleNamespace:
     ("non-participant", user(), None, RoundState.OPEN, False, "Só delegados credenciados"),
     ("secretary without segment", user(), member(segment=None, role=Role.SECRETARY), RoundState.OPEN, False,
      "Só delegados credenciados"),
-    ("pending", user(), member(Credential.PENDING), RoundState.OPEN, False, "Só delegados credenciados votam"),
+    ("pending", user(), member(Credential.PENDING), RoundState.OPEN, False, "ainda não foi credenciada"),
     ("observer", user(), member(Credential.OBSERVADOR), RoundState.OPEN, True, "Observadores"),
     ("guest", user(), member(Credential.CONVIDADO), RoundState.OPEN, True, "convidados"),
     ("delegate outside the electorate", user(), member(), RoundState.OPEN, False, "não estava presente"),

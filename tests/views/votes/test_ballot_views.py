@@ -126,7 +126,7 @@ def test_people_outside_the_electorate_are_refused_with_403_and_an_explanation(c
         "observer": "Observadores e convidados têm voz, mas não votam.",
         "guest": "Observadores e convidados têm voz, mas não votam.",
         "absent": "Você não estava presente quando a rodada foi aberta.",
-        "participant": "Observadores e convidados têm voz, mas não votam.",
+        "participant": "Sua inscrição ainda não foi credenciada.",
         "secretary": "Só delegados credenciados desta conferência votam.",
         "anonymous": "Entre com a sua conta de delegado(a) para votar.",
     }[who]
