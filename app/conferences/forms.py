@@ -104,7 +104,7 @@ class CapsForm(BaseForm):
 class RulesForm(BaseForm):
     majority_rule = RadioField(_l("Regra de maioria padrão"), choices=_choices(MAJORITY_RULE_LABELS), validators=[required()])
     quorum_percent = IntegerField(
-        _l("Quórum (% do eleitorado que precisa votar)"),
+        _l("Quórum: porcentagem do eleitorado que precisa votar"),
         validators=[input_required(), NumberRange(min=0, max=100, message=_l("Use um número de 0 a 100."))],
     )
     proposals_per_participant = IntegerField(

@@ -43,7 +43,7 @@ class RoundSettingsForm(BaseForm):
         "Duas pessoas da secretaria digitam a contagem por crachá; a rodada só encerra quando os números conferem."))
     majority_rule = RadioField(_l("Regra de maioria"), choices=_choices(MAJORITY_RULE_LABELS), validators=[required()])
     quorum_percent = IntegerField(
-        _l("Quórum (% do eleitorado que precisa votar)"),
+        _l("Quórum: porcentagem do eleitorado que precisa votar"),
         validators=[input_required(), NumberRange(min=0, max=100, message=_l("Use um número de 0 a 100."))],
     )
     max_choices = IntegerField(_l("Quantas propostas cada delegado pode escolher (só priorização)"),
