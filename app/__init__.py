@@ -53,10 +53,10 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
     _init_extensions(app)
     _register_blueprints(app)
 
+    from app.cli import register_cli
     from app.errors import register_error_handlers
     from app.security import register_security
     from app.templating import register_templating
-    from app.cli import register_cli
 
     register_error_handlers(app)
     register_security(app)

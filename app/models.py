@@ -3,8 +3,8 @@
 from app.audit.models import AuditEvent, AuditHead
 from app.auth.models import User
 from app.conferences.models import Conference, Eixo, Participation
-from app.reports.models import ProposalSettlement, PublishedReport
 from app.proposals.models import Comment, CommentReport, Proposal, ProposalVersion
+from app.reports.models import ProposalSettlement, PublishedReport
 from app.votes.models import (
     Ballot,
     InPersonCount,

@@ -32,8 +32,7 @@ PASSWORD = "bench-password-1"
 SEGMENTS = [Segment.USUARIO, Segment.TRABALHADOR, Segment.ENTIDADE, Segment.GOVERNO]
 SPHERES = ["municipal", "estadual", "federal"]
 LETTERS = {"municipal": "M", "estadual": "E", "federal": "F"}
-WORDS = ("assistência social direito acesso serviço benefício família usuário território financiamento "
-         "participação conselho proteção básica especial vínculo renda cadastro equipe atendimento").split()
+WORDS = ["assistência", "social", "direito", "acesso", "serviço", "benefício", "família", "usuário", "território", "financiamento", "participação", "conselho", "proteção", "básica", "especial", "vínculo", "renda", "cadastro", "equipe", "atendimento"]
 
 
 @dataclass

@@ -3,6 +3,7 @@ PostgreSQL database named by TEST_DATABASE_URL (one database per xdist worker)."
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
@@ -45,7 +46,5 @@ def remove_sqlite_file(url: str) -> None:
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         for suffix in ("", "-wal", "-shm"):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.remove(path + suffix)
-            except FileNotFoundError:
-                pass

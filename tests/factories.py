@@ -50,22 +50,22 @@ class Factories:
     def conference(self, *, phase: Phase = Phase.PROPOSALS, eixos: int = 3, **values: Any) -> Conference:
         n = next(_seq)
         start = values.pop("starts_at", utcnow() + dt.timedelta(days=30))
-        defaults: dict[str, Any] = dict(
-            slug=f"conferencia-{n}",
-            title=f"Conferência Municipal de Teste {n}",
-            edition=n % 20 + 1,
-            sphere=ConferenceSphere.MUNICIPAL,
-            municipio="Alvares Florence",
-            uf="SP",
-            ibge_code="3501103",
-            theme="Tema de teste",
-            description="Descrição de teste.",
-            venue="CRAS",
-            starts_at=start,
-            ends_at=start + dt.timedelta(hours=6),
-            timezone="America/Sao_Paulo",
-            phase=phase,
-        )
+        defaults: dict[str, Any] = {
+            "slug": f"conferencia-{n}",
+            "title": f"Conferência Municipal de Teste {n}",
+            "edition": n % 20 + 1,
+            "sphere": ConferenceSphere.MUNICIPAL,
+            "municipio": "Alvares Florence",
+            "uf": "SP",
+            "ibge_code": "3501103",
+            "theme": "Tema de teste",
+            "description": "Descrição de teste.",
+            "venue": "CRAS",
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=6),
+            "timezone": "America/Sao_Paulo",
+            "phase": phase,
+        }
         defaults.update(values)
         conference = self._flush(Conference(**defaults, created_at=utcnow()))
         for number in range(1, eixos + 1):

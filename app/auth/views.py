@@ -96,10 +96,11 @@ def logout():
 @login_required
 def account():
     form = ProfileForm(obj=_me())
-    if form.validate_on_submit():
-        if run_service(form, services.update_profile, _me(), display_name=form.display_name.data):
-            flash(_("Seus dados foram salvos."), "success")
-            return redirect(url_for("auth.account"))
+    if form.validate_on_submit() and run_service(
+        form, services.update_profile, _me(), display_name=form.display_name.data
+    ):
+        flash(_("Seus dados foram salvos."), "success")
+        return redirect(url_for("auth.account"))
     return render_form("auth/account.html", form)
 
 
@@ -143,10 +144,11 @@ def export_data():
 @login_required
 def delete_account():
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        if run_service(form, services.delete_account, _me(), password=form.password.data, now=now()):
-            logout_user()
-            session.clear()
-            flash(_("Sua conta foi excluída. Suas contribuições continuam como \"Participante removido\"."), "success")
-            return redirect(url_for("main.index"))
+    if form.validate_on_submit() and run_service(
+        form, services.delete_account, _me(), password=form.password.data, now=now()
+    ):
+        logout_user()
+        session.clear()
+        flash(_("Sua conta foi excluída. Suas contribuições continuam como \"Participante removido\"."), "success")
+        return redirect(url_for("main.index"))
     return render_form("auth/delete.html", form)

@@ -28,9 +28,7 @@ from app.conferences.constants import (
 )
 from app.forms import BaseForm, input_required, max_length, required
 
-UFS = (
-    "AC AL AM AP BA CE DF ES GO MA MG MS MT PA PB PE PI PR RJ RN RO RR RS SC SE SP TO"
-).split()
+UFS = ["AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA", "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO"]
 TIMEZONES = (
     "America/Sao_Paulo", "America/Bahia", "America/Fortaleza", "America/Recife", "America/Maceio",
     "America/Belem", "America/Araguaina", "America/Santarem", "America/Manaus", "America/Cuiaba",

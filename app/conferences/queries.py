@@ -111,7 +111,7 @@ def participant_counts_for(session: Session, conference_ids: list[int]) -> dict[
         .where(Participation.conference_id.in_(conference_ids), Participation.segment.is_not(None))
         .group_by(Participation.conference_id)
     ).all()
-    return {cid: n for cid, n in rows}
+    return dict(rows)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from app.extensions import db
 
 def print_accounts() -> None:
     click.echo("")
-    click.echo("Contas de demonstração (senha de todas: %s):" % listing()[0][2])
+    click.echo(f"Contas de demonstração (senha de todas: {listing()[0][2]}):")
     for role, email, _password in listing():
         click.echo(f"  {role:<28} {email}")
     click.echo("")

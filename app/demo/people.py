@@ -17,7 +17,7 @@ SECRETARY = ("Célia Martins (secretaria do CMAS)", f"secretaria@{DOMAIN}")
 SECOND_SECRETARY = ("Roberto Dias (secretaria do CMAS)", f"secretaria2@{DOMAIN}")
 
 U, T, E, G = Segment.USUARIO, Segment.TRABALHADOR, Segment.ENTIDADE, Segment.GOVERNO
-D, O, C, P = Credential.DELEGADO, Credential.OBSERVADOR, Credential.CONVIDADO, Credential.PENDING
+D, O, C, P = Credential.DELEGADO, Credential.OBSERVADOR, Credential.CONVIDADO, Credential.PENDING  # noqa: E741 - a table key
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def priority_round(stage: Stage) -> None:
                 + [["protecao_basica_scfv", "repasse_regular"]] + [["beneficios_eventuais", "repasse_regular"]] * 4
                 + [["forum_usuarios"]] * 2)
     for login, picks in zip(DELEGATES, patterns, strict=True):
-        stage.vote(voting_round, login, {key: "selected" for key in picks})
+        stage.vote(voting_round, login, dict.fromkeys(picks, "selected"))
     stage.close(voting_round)
 
 

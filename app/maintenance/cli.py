@@ -38,7 +38,7 @@ def backup_create(path: Path | None) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Backup written to {target} (audit chain: {report.events} events, "
-               f"{'intact' if report.ok else 'BROKEN at event %s' % report.broken_seq})")
+               f"{'intact' if report.ok else f'BROKEN at event {report.broken_seq}'})")
 
 
 @backup_cli.command("restore")

@@ -45,10 +45,11 @@ def new_conference():
 def secretaries(slug: str):
     conference = load_conference(slug)
     form = SecretaryForm()
-    if form.validate_on_submit():
-        if run_service(form, services.name_secretary, me(), conference, email=form.email.data, now=now()):
-            flash(_("Pessoa adicionada à secretaria."), "success")
-            return redirect(url_for("admin.secretaries", slug=slug))
+    if form.validate_on_submit() and run_service(
+        form, services.name_secretary, me(), conference, email=form.email.data, now=now()
+    ):
+        flash(_("Pessoa adicionada à secretaria."), "success")
+        return redirect(url_for("admin.secretaries", slug=slug))
     return render_form("conferences/admin/secretaries.html", form, conference=conference,
                        secretaries=queries.list_secretaries(db.session, conference.id))
 

@@ -98,11 +98,10 @@ def _eixo_or_404(conference, eixo_id: int):
 def edit_eixo(conference, membership, eixo_id: int):
     eixo = _eixo_or_404(conference, eixo_id)
     form = EixoForm(obj=eixo)
-    if form.validate_on_submit():
-        if run_service(form, services.update_eixo, me(), membership, eixo,
-                       title=form.title.data, description=form.description.data or "", now=now()):
-            flash(_("Eixo atualizado."), "success")
-            return redirect(url_for("manage.eixos", slug=conference.slug))
+    if form.validate_on_submit() and run_service(form, services.update_eixo, me(), membership, eixo,
+                   title=form.title.data, description=form.description.data or "", now=now()):
+        flash(_("Eixo atualizado."), "success")
+        return redirect(url_for("manage.eixos", slug=conference.slug))
     return render_form("conferences/manage/eixo_edit.html", form, conference=conference, eixo=eixo)
 
 
