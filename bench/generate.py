@@ -40,7 +40,7 @@ class Generated:
     slug: str
     conference_id: int
     secretary_email: str
-    delegate_emails: list[str]
+    delegates: list[tuple[int, str, str]]  # (participation id, segment, e-mail)
     reader_proposal: str  # a proposal with a big debate (2,000 comments at national size)
     closed_round_ids: list[int] = field(default_factory=list)
     proposal_ids: list[int] = field(default_factory=list)
@@ -104,8 +104,8 @@ def generate(app: Flask, size: Size, *, seed: int = 2019, slug: str | None = Non
                              Comment.__table__, VotingRound.__table__, Ballot.__table__, Vote.__table__])
         db.session.commit()
 
-        generated = Generated(slug, conference.id, f"p0.{slug}@bench.example", [e for _, _, e in people],
-                              reader, proposal_ids=proposal_ids)
+        generated = Generated(slug, conference.id, f"p0.{slug}@bench.example", people, reader,
+                              proposal_ids=proposal_ids)
         if close_rounds:
             secretary = db.session.get(User, secretary_user)
             secretary.is_admin = True  # the bench's secretary also administers
@@ -174,37 +174,67 @@ def _parent_of(rows: list[tuple], comment_id: int, first: int) -> int:
     return rows[comment_id - first][2]
 
 
-def _rounds(conn, rng, conference_id, proposal_ids, people, secretary_user, size, now) -> list[int]:  # type: ignore[no-untyped-def]
-    round_ids = []
+def _open_round(conn, conference_id, items, people, secretary_user, title, now) -> int:  # type: ignore[no-untyped-def]
+    """An open deliberation round over ``items`` whose electorate is every delegate."""
+    round_id = conn.execute(sa.insert(VotingRound).values(
+        conference_id=conference_id, title=title, kind="deliberation", state="open", secret=False,
+        allow_change=False, double_entry=False, majority_rule="simple", quorum_percent=50,
+        created_by_id=secretary_user, created_at=now, opened_by_id=secretary_user, opened_at=now,
+    ).returning(VotingRound.id)).scalar_one()
+    insert_rows(conn, RoundItem.__table__, ("round_id", "proposal_id", "position"),
+                ((round_id, pid, i) for i, pid in enumerate(items)))
+    insert_rows(conn, RoundElector.__table__, ("round_id", "participation_id", "segment", "added_late"),
+                ((round_id, pid, seg, False) for pid, seg, _ in people))
+    return round_id
+
+
+def _cast(conn, rng, round_id, items, voters, now) -> None:  # type: ignore[no-untyped-def]
+    """Ballots of ``voters`` on every item, written in bulk."""
     ballot_id = next_id(conn, Ballot.__table__)
     vote_id = next_id(conn, Vote.__table__)
+    insert_rows(conn, RoundVoter.__table__, ("round_id", "participation_id"), ((round_id, pid) for pid, _, _ in voters))
+    ballots, votes = [], []
+    for pid, segment, _ in voters:
+        ballots.append((ballot_id, round_id, f"B{ballot_id:014d}", pid, segment, now))
+        for proposal_id in items:
+            choice = rng.choices(("yes", "no", "abstain"), weights=(6, 3, 1))[0]
+            votes.append((vote_id, round_id, ballot_id, proposal_id, pid, segment, choice))
+            vote_id += 1
+        ballot_id += 1
+    insert_rows(conn, Ballot.__table__, ("id", "round_id", "receipt", "voter_id", "segment", "cast_at"), ballots)
+    insert_rows(conn, Vote.__table__, ("id", "round_id", "ballot_id", "proposal_id", "voter_id", "segment",
+                                       "choice"), votes)
+
+
+def _rounds(conn, rng, conference_id, proposal_ids, people, secretary_user, size, now) -> list[int]:  # type: ignore[no-untyped-def]
+    round_ids = []
     for r in range(size.rounds):
-        result = conn.execute(sa.insert(VotingRound).values(
-            conference_id=conference_id, title=f"Rodada {r + 1}", kind="deliberation", state="open", secret=False,
-            allow_change=False, double_entry=False, majority_rule="simple", quorum_percent=50,
-            created_by_id=secretary_user, created_at=now, opened_by_id=secretary_user, opened_at=now,
-        ).returning(VotingRound.id))
-        round_id = result.scalar_one()
-        round_ids.append(round_id)
         start = (r * size.proposals_per_round) % max(len(proposal_ids) - size.proposals_per_round + 1, 1)
         items = proposal_ids[start:start + size.proposals_per_round]
-        insert_rows(conn, RoundItem.__table__, ("round_id", "proposal_id", "position"),
-                    ((round_id, pid, i) for i, pid in enumerate(items)))
+        round_id = _open_round(conn, conference_id, items, people, secretary_user, f"Rodada {r + 1}", now)
         conn.execute(sa.update(Proposal).where(Proposal.id.in_(items)).values(state="in_vote"))
-        insert_rows(conn, RoundElector.__table__, ("round_id", "participation_id", "segment", "added_late"),
-                    ((round_id, pid, seg, False) for pid, seg, _ in people))
-        insert_rows(conn, RoundVoter.__table__, ("round_id", "participation_id"),
-                    ((round_id, pid) for pid, _, _ in people))
-        ballots = []
-        votes = []
-        for pid, segment, _ in people:
-            ballots.append((ballot_id, round_id, f"B{ballot_id:014d}", pid, segment, now))
-            for proposal_id in items:
-                choice = rng.choices(("yes", "no", "abstain"), weights=(6, 3, 1))[0]
-                votes.append((vote_id, round_id, ballot_id, proposal_id, pid, segment, choice))
-                vote_id += 1
-            ballot_id += 1
-        insert_rows(conn, Ballot.__table__, ("id", "round_id", "receipt", "voter_id", "segment", "cast_at"), ballots)
-        insert_rows(conn, Vote.__table__, ("id", "round_id", "ballot_id", "proposal_id", "voter_id", "segment",
-                                           "choice"), votes)
+        _cast(conn, rng, round_id, items, people, now)
+        round_ids.append(round_id)
     return round_ids
+
+
+def add_round(app: Flask, generated: Generated, *, proposals: int, voters: int = 0, close: bool = False,
+              title: str = "Rodada extra", seed: int = 7) -> tuple[int, list[int]]:
+    """Another round over the first ``proposals`` proposals: open and empty for a burst, or
+    with ``voters`` ballots and closed through the service (e.g. a 500-proposal results page)."""
+    rng = random.Random(seed)
+    now = utcnow()
+    items = generated.proposal_ids[:proposals]
+    with app.app_context():
+        conn = db.session.connection()
+        secretary = db.session.scalars(sa.select(User).where(User.email == generated.secretary_email)).one()
+        round_id = _open_round(conn, generated.conference_id, items, generated.delegates, secretary.id, title, now)
+        if voters:
+            _cast(conn, rng, round_id, items, generated.delegates[:voters], now)
+        fix_sequences(conn, [VotingRound.__table__, Ballot.__table__, Vote.__table__])
+        db.session.commit()
+        if close:
+            secretary.is_admin = True
+            close_round(db.session, secretary, None, db.session.get(VotingRound, round_id), now=utcnow())
+            db.session.commit()
+    return round_id, items

@@ -78,7 +78,7 @@ def _validated(session: Session, voting_round: VotingRound, choices: Mapping[int
 
 def _insert_votes(session: Session, voting_round: VotingRound, ballot: Ballot, voter_id: int | None,
                   choices: dict[int, Choice]) -> None:
-    session.execute(sa.insert(Vote), [
+    session.execute(sa.insert(Vote.__table__), [
         {"round_id": voting_round.id, "ballot_id": ballot.id, "proposal_id": pid, "voter_id": voter_id,
          "segment": ballot.segment, "choice": choice}
         for pid, choice in sorted(choices.items())
@@ -104,18 +104,23 @@ def cast_ballot(
         raise PermissionDenied(_l("Só delegados credenciados desta conferência votam."))
     clean = _validated(session, voting_round, choices)
     voter_id = None if voting_round.secret else membership.id
-    if session.get(RoundVoter, (voting_round.id, membership.id)) is not None:
+    changeable = voting_round.allow_change and not voting_round.secret
+    if changeable and session.get(RoundVoter, (voting_round.id, membership.id)) is not None:
         return _change_ballot(session, voting_round, membership, clean, now)
     ballot = Ballot(round_id=voting_round.id, receipt=new_receipt(), voter_id=voter_id,
                     segment=membership.segment, cast_at=None if voting_round.secret else now)
     try:
         with session.begin_nested():
-            session.add(RoundVoter(round_id=voting_round.id, participation_id=membership.id))
+            # round_voters' primary key is what refuses a second ballot (whatever the concurrency).
+            session.execute(sa.insert(RoundVoter.__table__).values(
+                round_id=voting_round.id, participation_id=membership.id))
             session.add(ballot)
             session.flush()
             _insert_votes(session, voting_round, ballot, voter_id, clean)
-    except IntegrityError as exc:  # the same delegate's other request won the race
-        raise ConflictError(_l("Seu voto já tinha sido registrado por outro envio. Confira o comprovante.")) from exc
+    except IntegrityError as exc:
+        if changeable:  # the same delegate's other request won the race
+            raise ConflictError(_l("Seu voto já tinha sido registrado por outro envio. Confira o comprovante.")) from exc
+        raise ConflictError(_l("Você já votou nesta rodada, e nela o voto não pode ser trocado.")) from exc
     return ballot
 
 

@@ -90,15 +90,17 @@ class BallotForm(BaseForm):
     def field_name(proposal_id: int) -> str:
         return f"p-{proposal_id}"
 
-    def choices(self, formdata: Any, kind: RoundKind, proposal_ids: Sequence[int]) -> dict[int, str]:
-        """What the delegate marked; a proposal left blank is simply not in the result."""
+    def choices(self, formdata: Any, kind: RoundKind) -> dict[int, str]:
+        """What the delegate marked (a proposal left blank is simply not in the result); the
+        service checks every proposal id against the round."""
         if kind == RoundKind.PRIORITY:
             return dict.fromkeys(_ints(formdata.getlist("escolhas")), "selected")
         marked = {}
-        for pid in proposal_ids:
-            value = formdata.get(self.field_name(pid), "")
-            if value:
-                marked[pid] = value
+        for name, value in formdata.items():
+            if name.startswith("p-") and value:
+                pid = _ints([name[2:]])
+                if pid:
+                    marked[pid[0]] = value
         return marked
 
 

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from app.conferences.constants import Credential
-from app.conferences.models import Participation
+from app.conferences.models import Conference, Participation
 from app.proposals.models import Proposal
 from app.votes.constants import RoundState
 from app.votes.models import (
@@ -36,6 +36,16 @@ def get_round(session: Session, conference_id: int, round_id: int) -> VotingRoun
     """A round of *this* conference; an id of another conference is not found."""
     return session.scalars(
         sa.select(VotingRound).where(VotingRound.id == round_id, VotingRound.conference_id == conference_id)
+    ).first()
+
+
+def get_round_by_slug(session: Session, slug: str, round_id: int) -> VotingRound | None:
+    """A round and its conference in one query, by the conference's slug (other conferences'
+    round ids are not found)."""
+    return session.scalars(
+        sa.select(VotingRound).join(VotingRound.conference)
+        .where(Conference.slug == slug, VotingRound.id == round_id)
+        .options(contains_eager(VotingRound.conference))
     ).first()
 
 

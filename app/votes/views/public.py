@@ -33,10 +33,13 @@ def _vote_context() -> dict[str, Any]:
 def load_round(slug: str, round_id: int) -> tuple[Any, Any, Any]:
     """The conference (404), the visitor's membership, and a round of *this* conference that
     the visitor may see (404: drafts are the secretariat's, ids of other conferences unknown)."""
-    conference = load_conference(slug)
+    voting_round = queries.get_round_by_slug(db.session, slug, round_id)
+    if voting_round is None:
+        load_conference(slug)  # an unknown conference and an unknown round are both 404
+        abort(404)
+    conference = voting_round.conference
     membership = membership_of(conference)
-    voting_round = queries.get_round(db.session, conference.id, round_id)
-    if voting_round is None or not permissions.can_see_round(me(), membership, voting_round):
+    if not permissions.can_see_round(me(), membership, voting_round):
         abort(404)
     return conference, membership, voting_round
 
@@ -101,15 +104,15 @@ def vote(slug: str, round_id: int):
     conference, membership, voting_round = load_round(slug, round_id)
     if voting_round.is_closed:
         return refused(conference, voting_round, _("Votação encerrada: seu voto não foi registrado."), 409)
-    eligible = ballots.in_electorate(db.session, voting_round.id, membership)
-    refusal = permissions.vote_refusal(me(), membership, voting_round, eligible)
+    # Who may vote is decided once, by the service (electorate included); this pure check
+    # only answers people who are not even delegates before their form is read.
+    refusal = permissions.vote_refusal(me(), membership, voting_round, in_electorate=True)
     if refusal is not None:
         return refused(conference, voting_round, refusal, 403 if voting_round.is_open else 409)
     form = BallotForm()
     if not form.validate_on_submit():
         abort(400)  # only the CSRF token can fail here
-    proposal_ids = [p.id for p in queries.round_proposals(db.session, voting_round.id)]
-    marked = form.choices(request.form, voting_round.kind, proposal_ids)
+    marked = form.choices(request.form, voting_round.kind)
     try:
         ballot = ballots.cast_ballot(db.session, me(), membership, voting_round, choices=marked, now=now())
     except (ConflictError, PermissionDenied) as error:  # closed meanwhile, already voted: nothing stored
