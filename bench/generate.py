@@ -42,6 +42,7 @@ class Generated:
     secretary_email: str
     delegates: list[tuple[int, str, str]]  # (participation id, segment, e-mail)
     reader_proposal: str  # a proposal with a big debate (2,000 comments at national size)
+    second_reader_proposal: str = ""  # one with a mid-size debate (500 comments when the size allows)
     closed_round_ids: list[int] = field(default_factory=list)
     proposal_ids: list[int] = field(default_factory=list)
 
@@ -98,13 +99,13 @@ def generate(app: Flask, size: Size, *, seed: int = 2019, slug: str | None = Non
                                                     "credential", "role", "checked_in_at", "created_at"), rows)
 
         proposal_ids = _proposals(conn, rng, conference.id, eixo_ids, first_part, size, now)
-        reader = _comments(conn, rng, proposal_ids, first_part, size, now)
+        reader, second_reader = _comments(conn, rng, proposal_ids, first_part, size, now)
         rounds = _rounds(conn, rng, conference.id, proposal_ids, people, secretary_user, size, now)
         fix_sequences(conn, [User.__table__, Participation.__table__, Proposal.__table__, ProposalVersion.__table__,
                              Comment.__table__, VotingRound.__table__, Ballot.__table__, Vote.__table__])
         db.session.commit()
 
-        generated = Generated(slug, conference.id, f"p0.{slug}@bench.example", people, reader,
+        generated = Generated(slug, conference.id, f"p0.{slug}@bench.example", people, reader, second_reader,
                               proposal_ids=proposal_ids)
         if close_rounds:
             secretary = db.session.get(User, secretary_user)
@@ -141,15 +142,20 @@ def _proposals(conn, rng, conference_id, eixo_ids, first_part, size, now) -> lis
     return ids
 
 
-def _comments(conn, rng, proposal_ids, first_part, size, now) -> str:  # type: ignore[no-untyped-def]
-    """Threads up to depth 4; the first proposal gets a big debate (a fifth of all, capped at 2,000)."""
+def _comments(conn, rng, proposal_ids, first_part, size, now) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Threads up to depth 4; the first proposal gets a big debate (a fifth of all, capped at
+    2,000), the second a mid-size one (500 when there are enough comments)."""
     first = next_id(conn, Comment.__table__)
+    codes = dict(conn.execute(sa.select(Proposal.id, Proposal.code).where(Proposal.id.in_(proposal_ids[:2]))).all())
+    second_id = proposal_ids[1] if len(proposal_ids) > 1 else proposal_ids[0]
     if size.comments == 0:
-        return conn.scalar(sa.select(Proposal.code).where(Proposal.id == proposal_ids[0]))
+        return codes[proposal_ids[0]], codes[second_id]
     big = min(2000, max(size.comments // 5, 1))
+    mid = min(500, max((size.comments - big) // 4, 0))
     rows = []
     cid = first
-    targets = [proposal_ids[0]] * big + [rng.choice(proposal_ids) for _ in range(size.comments - big)]
+    targets = ([proposal_ids[0]] * big + [second_id] * mid
+               + [rng.choice(proposal_ids[2:] or proposal_ids) for _ in range(size.comments - big - mid)])
     threads: dict[int, list[tuple[int, int, int]]] = {}  # proposal → (id, depth, thread id)
     for proposal_id in targets:
         existing = threads.setdefault(proposal_id, [])
@@ -166,8 +172,7 @@ def _comments(conn, rng, proposal_ids, first_part, size, now) -> str:  # type: i
         cid += 1
     insert_rows(conn, Comment.__table__, ("id", "proposal_id", "parent_id", "thread_id", "depth", "author_id", "body",
                                           "stance", "created_at", "hidden_pending_review"), rows)
-    code = conn.scalar(sa.select(Proposal.code).where(Proposal.id == proposal_ids[0]))
-    return code
+    return codes[proposal_ids[0]], codes[second_id]
 
 
 def _parent_of(rows: list[tuple], comment_id: int, first: int) -> int:

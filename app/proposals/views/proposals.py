@@ -38,7 +38,7 @@ from app.web import now, page_arg, render_form, run_service
 
 bp = Blueprint("proposals", __name__, url_prefix="/conferencias/<slug>/propostas", template_folder="../templates")
 PER_PAGE = 20
-THREADS_PER_PAGE = 50
+THREADS_PER_PAGE = 20
 
 
 def _enum_arg(enum_cls: Any, name: str) -> Any:

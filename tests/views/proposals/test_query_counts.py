@@ -38,8 +38,8 @@ def test_proposal_page_queries_do_not_grow_with_the_debate(who, client, world, p
     assert few == many == last_page
 
     page = text(client.get(f"{base}/{big.code}"))
-    assert page.count('class="comment"') == 200  # 50 threads of 4 on the first page
-    assert "Página 1 de 10 do debate" in page
+    assert page.count('class="comment"') == 80  # 20 threads of 4 on the first page
+    assert "Página 1 de 25 do debate" in page
     assert "2000 comentários" in page or "2.000 comentários" in page
 
 
