@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent, get_group_symbol
 from flask import Flask, request
 from flask_babel import get_locale
@@ -46,25 +46,24 @@ def local_date(value: dt.datetime | None, tz: str | None = None) -> str:
     local, locale = value.astimezone(_zone(tz)), _locale()
     if locale == "pt_BR":
         return f"{local.day:02d}/{local.month:02d}/{local.year:04d}"
-    return format_date(local, "short", locale=locale)
+    return format_date(local, "d MMM yyyy", locale=locale)  # 26 Sep 2019: no day/month ambiguity
 
 
 def local_time(value: dt.datetime | None, tz: str | None = None) -> str:
-    """12h30 in pt-BR, 12:30 PM in English."""
+    """12h30 in pt-BR, 12:30 in English."""
     if value is None:
         return ""
     local, locale = value.astimezone(_zone(tz)), _locale()
     if locale == "pt_BR":
         return f"{local.hour:02d}h{local.minute:02d}"
-    return format_time(local, "short", locale=locale)
+    return format_time(local, "HH:mm", locale=locale)
 
 
 def local_datetime(value: dt.datetime | None, tz: str | None = None) -> str:
     if value is None:
         return ""
-    if _locale() == "pt_BR":
-        return f"{local_date(value, tz)} {local_time(value, tz)}"
-    return format_datetime(value.astimezone(_zone(tz)), "medium", locale=_locale())
+    separator = " " if _locale() == "pt_BR" else ", "
+    return f"{local_date(value, tz)}{separator}{local_time(value, tz)}"
 
 
 def long_date(value: dt.datetime | None, tz: str | None = None) -> str:

@@ -158,7 +158,7 @@ def test_priority_round_shows_the_ranking_ties_and_what_is_forwarded(client, ple
     plenary.close(voting_round)  # p1: 3; p2, p3, p4: 2 each → a tie at the cut-off
     page = text(client.get(plenary.url(voting_round, "resultado")))
     ranking = re.search(r"<caption>Classificação das propostas</caption>(.*?)</table>", page, re.S).group(1)
-    rows = re.findall(r'<td class="num">(\d)º(.*?)</td>\s*<th scope="row"><a [^>]*>(E1-M-\d+)</a>.*?'
+    rows = re.findall(r'<td class="num">(\d)(.*?)</td>\s*<th scope="row"><a [^>]*>(E1-M-\d+)</a>.*?'
                       r'<td class="num">(\d+)</td><td class="num">(\d+)</td><td class="num">(\d+)</td>\s*<td>(.*?)</td>',
                       ranking, re.S)
     assert [(r[0], r[2], r[5]) for r in rows] == [("1", p1.code, "3"), ("2", p2.code, "2"), ("2", p3.code, "2"),
