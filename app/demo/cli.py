@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask.cli import with_appcontext
 
 from app.conferences.models import Conference
 from app.conferences.queries import get_membership
@@ -44,6 +45,7 @@ def load_demo() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no conference at all.")
 def demo_command(if_empty: bool) -> None:
     """Load the demo conferences of Alvares Florence-SP (does nothing if already loaded)."""
