@@ -44,17 +44,27 @@ def in_electorate(session: Session, round_id: int, membership: Participation | N
     return session.get(RoundElector, (round_id, membership.id)) is not None
 
 
-def _round_for_ballot(session: Session, voting_round: VotingRound) -> VotingRound:
-    """Read the round's state under the round's shared lock: a close waits for this ballot,
-    and a ballot arriving after a close was requested waits for it (app/votes/locking.py)."""
+def _under_round_lock(
+    session: Session, voting_round: VotingRound, membership: Participation | None,
+) -> tuple[RoundState, bool, set[int]]:
+    """Take the round's shared lock (a close waits for this ballot; a ballot arriving after a
+    close was requested waits for it: app/votes/locking.py), then read what may have changed:
+    the round's state, and, in one query, its proposals and whether this delegate is in its
+    electorate. (A round's other settings never change once it is open.)"""
     lock_round_for_ballot(session, voting_round.id)
-    return session.scalars(
-        sa.select(VotingRound).where(VotingRound.id == voting_round.id).execution_options(populate_existing=True)
-    ).one()
+    state = session.scalar(sa.select(VotingRound.state).where(VotingRound.id == voting_round.id))
+    elector = (
+        sa.select(RoundElector.participation_id)
+        .where(RoundElector.round_id == voting_round.id, RoundElector.participation_id == membership.id).exists()
+        if membership is not None else sa.false()
+    )
+    rows = session.execute(
+        sa.select(RoundItem.proposal_id, elector).where(RoundItem.round_id == voting_round.id)
+    ).all()
+    return state, bool(rows and rows[0][1]), {proposal_id for proposal_id, _ in rows}
 
 
-def _validated(session: Session, voting_round: VotingRound, choices: Mapping[int, str]) -> dict[int, Choice]:
-    items = set(session.scalars(sa.select(RoundItem.proposal_id).where(RoundItem.round_id == voting_round.id)))
+def _validated(voting_round: VotingRound, items: set[int], choices: Mapping[int, str]) -> dict[int, Choice]:
     clean: dict[int, Choice] = {}
     for proposal_id, raw in choices.items():
         if not raw:
@@ -90,19 +100,18 @@ def cast_ballot(
     choices: Mapping[int, str], now: dt.datetime,
 ) -> Ballot:
     """Store a delegate's ballot (or, where the round allows, replace it) and return it."""
-    voting_round = _round_for_ballot(session, voting_round)
-    if voting_round.state == RoundState.CLOSED:
+    state, eligible, items = _under_round_lock(session, voting_round, membership)
+    if state == RoundState.CLOSED:
         raise VotingClosedError(_l("Votação encerrada: seu voto não foi registrado."))
-    eligible = in_electorate(session, voting_round.id, membership)
+    if state != RoundState.OPEN:
+        raise VotingClosedError(_l("Esta rodada ainda não foi aberta pela secretaria."))
     refusal = permissions.vote_refusal(voter, membership, voting_round, eligible)
     if refusal is not None:
-        if voting_round.state != RoundState.OPEN:
-            raise VotingClosedError(refusal)
         raise PermissionDenied(refusal)
     assert membership is not None and membership.segment is not None
     if membership.user_id != voter.id:  # someone else's membership: never vote for another person
         raise PermissionDenied(_l("Só delegados credenciados desta conferência votam."))
-    clean = _validated(session, voting_round, choices)
+    clean = _validated(voting_round, items, choices)
     voter_id = None if voting_round.secret else membership.id
     changeable = voting_round.allow_change and not voting_round.secret
     if changeable and session.get(RoundVoter, (voting_round.id, membership.id)) is not None:
