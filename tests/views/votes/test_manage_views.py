@@ -200,7 +200,9 @@ def test_panel_shows_turnout_never_choices_refreshes_without_js_and_adds_late_de
     late = plenary.make.delegate(plenary.conference)
     login(client, plenary.secretary)
     page = text(client.get(plenary.url(voting_round, "painel", manage=True)))
-    assert '<meta http-equiv="refresh" content="15">' in page
+    # With JavaScript the figures update in place; without it, only the <noscript> reload applies.
+    assert 'data-auto-refresh="15"' in page
+    assert '<noscript><meta http-equiv="refresh" content="15"></noscript>' in page
     assert "?auto=0" in page and "Parar a atualização automática" in page
     assert re.search(r"<strong>2</strong> de <strong>5</strong>\s*delegados do eleitorado já votaram", page)
     assert "(40%)" in page
