@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 
 class DomainError(Exception):
@@ -75,6 +75,44 @@ ERROR_MESSAGES = {
     503: _l("O banco de dados não respondeu. Nada foi gravado; tente de novo em instantes."),
 }
 
+# The database refused to write (SQLite read-only or on a full disk, PostgreSQL out of disk
+# space or in a read-only transaction): waiting a moment does not help, someone must act.
+STORAGE_MESSAGE = _l("O banco de dados não consegue gravar agora (disco cheio ou somente leitura). Nada foi "
+                     "gravado. Avise a equipe responsável pelo sistema e tente de novo mais tarde.")
+UNAVAILABLE, STORAGE = "unavailable", "storage"
+_SQLITE_STORAGE = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN")
+_SQLITE_STORAGE_TEXT = ("readonly database", "database or disk is full", "disk i/o error", "unable to open database")
+_PG_STORAGE = ("53100", "25006")  # disk_full, read_only_sql_transaction
+
+
+def database_trouble(error: DBAPIError) -> str | None:
+    """Why the database failed, when it is the database's state and not the request:
+    ``STORAGE`` (it cannot write), ``UNAVAILABLE`` (unreachable, restarting, busy), else None
+    (a constraint, a bad statement: a bug, left to the 500 page)."""
+    original = error.orig
+    sqlite_name = getattr(original, "sqlite_errorname", "") or ""
+    text = str(original).lower()
+    sqlstate = getattr(original, "sqlstate", None) or ""
+    if sqlite_name.startswith(_SQLITE_STORAGE) or sqlstate in _PG_STORAGE:
+        return STORAGE
+    if not sqlite_name and not sqlstate and any(part in text for part in _SQLITE_STORAGE_TEXT):
+        return STORAGE
+    if sqlite_name:  # busy or locked: another writer holds the database; anything else is a bug
+        return UNAVAILABLE if sqlite_name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) else None
+    if isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated:
+        return UNAVAILABLE
+    if sqlstate.startswith(("08", "57P", "53")):  # connection lost, server shutting down, out of resources
+        return UNAVAILABLE
+    return None
+
+
+def _page_without_database() -> None:
+    """The error page must not query a database that just failed: the rollback expired
+    every loaded object, the visitor's account included, and reading one would query
+    again (and fail inside the error handler: a bare 500). Render it for an anonymous
+    visitor; the session cookie is untouched, so the next page is theirs again."""
+    g._login_user = login_manager.anonymous_user()
+
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -109,15 +147,20 @@ def register_error_handlers(app: Flask) -> None:
         described = getattr(error, "plenaria_message", None)
         return error_response(code, described)
 
-    @app.errorhandler(OperationalError)
-    def _db_down(_error: OperationalError):  # type: ignore[no-untyped-def]
-        app.logger.exception("database unavailable")
+    @app.errorhandler(DBAPIError)
+    def _db_down(error: DBAPIError):  # type: ignore[no-untyped-def]
+        trouble = database_trouble(error)
+        if trouble is None:
+            raise error  # not the database's state: Flask's 500 handling (logged, then the page below)
+        app.logger.error("database %s: %s", trouble, error.orig)
         try:
             db.session.rollback()
         except Exception:  # the connection may be gone; the pool recycles it
             app.logger.warning("rollback failed after a database error")
-        response = make_response(error_response(503))  # HTML pages are strings until here
-        response.headers["Retry-After"] = "5"
+        _page_without_database()
+        message = STORAGE_MESSAGE if trouble == STORAGE else None
+        response = make_response(error_response(503, message))  # HTML pages are strings until here
+        response.headers["Retry-After"] = "60" if trouble == STORAGE else "5"
         return response
 
     @app.errorhandler(500)
@@ -126,6 +169,7 @@ def register_error_handlers(app: Flask) -> None:
             db.session.rollback()
         except Exception:
             app.logger.warning("rollback failed while handling an error")
+        _page_without_database()
         return error_response(500)
 
 

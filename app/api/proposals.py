@@ -1,6 +1,8 @@
 """API v1: proposals and their debates (open data, read-only).
 
-Names are public display names; e-mail addresses never appear. A hidden comment keeps
+Names are public display names, as the conference shows them: a participation anonymised
+by `flask privacy purge` (or an account deleted) is "Participante removido", also in the
+history of the author's own versions; e-mail addresses never appear. A hidden comment keeps
 its place in the thread with ``"hidden": true`` and ``"body": null``; a comment removed by
 its author has ``"deleted": true`` and ``"body": null``.
 """
@@ -18,11 +20,13 @@ from app.conferences.models import Conference, Participation
 from app.extensions import db
 from app.proposals import queries
 from app.proposals.constants import VERSION_LABELS, ProposalSphere, ProposalState
-from app.proposals.models import Comment, Proposal
+from app.proposals.history import editor_name
+from app.proposals.models import Comment, Proposal, ProposalVersion
 
 PER_PAGE = 50
 SECRETARIAT = "Secretaria"
 PUBLIC_STATES = [s.value for s in ProposalState if s != ProposalState.DRAFT]
+# Versions only the author makes (app/proposals/services.py: submit, edit, withdraw).
 
 
 def _iso(value: Any, conference: Conference) -> str | None:
@@ -32,8 +36,13 @@ def _iso(value: Any, conference: Conference) -> str | None:
 def _person(participation: Participation | None) -> dict[str, Any]:
     if participation is None:
         return {"name": SECRETARIAT, "segment": None}
-    return {"name": participation.user.public_name,
+    return {"name": participation.public_name,  # the participation's: anonymised per conference
             "segment": participation.segment.value if participation.segment else None}
+
+
+def _editor(version: ProposalVersion, proposal: Proposal) -> str:
+    return editor_name(version.kind.value, proposal.author.public_name if proposal.author else None,
+                       version.edited_by.public_name if version.edited_by else None, SECRETARIAT)
 
 
 def proposal_summary(proposal: Proposal, stats: queries.DebateStats) -> dict[str, Any]:
@@ -136,7 +145,7 @@ def register(bp: Blueprint) -> None:
             "merged_from": [p.code for p in queries.merged_sources(db.session, found.id)],
             "history": [
                 {"at": _iso(v.edited_at, conference),
-                 "by": v.edited_by.public_name if v.edited_by else SECRETARIAT,
+                 "by": _editor(v, found),
                  "summary": str(VERSION_LABELS[v.kind]) + (f": {v.note}" if v.note else "")}
                 for v in queries.versions(db.session, found.id)
             ],

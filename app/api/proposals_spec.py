@@ -99,7 +99,8 @@ def paths() -> dict[str, Any]:
             "operationId": "listProposals",
             "parameters": [
                 SLUG_PARAM,
-                query("eixo", {"type": "integer", "minimum": 1}, "The eixo's number (one of the conference's eixos)."),
+                query("eixo", {"type": "integer", "minimum": 1, "maximum": 100000},
+                      "The eixo's number: one of the conference's eixos, else a 400 naming `eixo`."),
                 query("sphere", {"type": "string", "enum": SPHERES}, "Sphere of government."),
                 query("state", {"type": "string", "enum": STATES}, "State of the proposal."),
                 query("q", {"type": "string", "maxLength": 100},

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import DBAPIError
 
 from app.audit.services import verify_chain
 from app.conferences.queries import get_conference
@@ -31,8 +32,12 @@ def backup_create(path: Path | None) -> None:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     suffix = ".db" if _url().startswith("sqlite") else ".dump"
     target = path or Path(current_app.instance_path) / "backups" / f"plenaria-{stamp}{suffix}"
-    report = verify_chain(db.session)
-    db.session.remove()
+    try:
+        report = verify_chain(db.session)
+    except DBAPIError as exc:
+        raise click.ClickException(f"the database cannot be read: {exc.orig}") from exc
+    finally:
+        db.session.remove()
     try:
         create_backup(_url(), target)
     except BackupError as exc:
@@ -53,10 +58,12 @@ def backup_restore(path: Path, yes: bool) -> None:
     try:
         restore_backup(_url(), path)
     except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(f"not restored: {exc}") from exc
     report = verify_chain(db.session)
     if not report.ok:
-        click.echo(f"Restored, but the audit chain is BROKEN at event {report.broken_seq}: {report.reason}", err=True)
+        click.echo(f"Restored, but the audit chain is BROKEN at event {report.broken_seq}: {report.reason}. "
+                   "The restored data may have been altered: keep the app stopped and compare with another "
+                   "backup.", err=True)
         raise SystemExit(1)
     click.echo(f"Restored from {path}; audit chain intact ({report.events} events).")
 

@@ -65,7 +65,8 @@ def purge_conference(
         CommentReport.comment_id.in_(comment_ids))) or 0
     user_ids = {p.user_id for p in live}
     if dry_run:
-        return PurgeResult(len(live), len(_accounts_to_close(session, user_ids, set())), named, reports, True)
+        closing = _accounts_to_close(session, user_ids, {p.id for p in live})
+        return PurgeResult(len(live), len(closing), named, reports, True)
 
     for participation in live:
         participation.anonymized_at = now

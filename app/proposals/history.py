@@ -53,6 +53,17 @@ class HistoryEntry:
 
 
 FIELDS = ("title", "body", "justification", "final_wording")
+# Versions the author makes: they name the author's participation, so that a purged one reads
+# "Participante removido" (the purge unlinks the editor's account) instead of passing for the
+# secretariat. Other versions name the secretary who made them.
+AUTHOR_VERSION_KINDS = ("created", "edited", "withdrawn")
+
+
+def editor_name(kind: str, author_name: str | None, editor_name_: str | None, secretariat: str) -> str:
+    """Who made a version, as people read it."""
+    if kind in AUTHOR_VERSION_KINDS and author_name is not None:
+        return author_name
+    return editor_name_ or secretariat
 
 
 def build_history(versions: list[dict[str, Any]]) -> list[HistoryEntry]:
