@@ -68,10 +68,25 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
     REGISTER_LIMIT = os.environ.get("REGISTER_LIMIT", "10 per hour")
+    # Per account (a plenary shares one address behind the venue's NAT): submitting proposals
+    # and posting comments or replies. The conference's own rule caps proposals per participant.
+    PROPOSAL_LIMIT = os.environ.get("PROPOSAL_LIMIT", "5 per minute; 30 per hour")
+    COMMENT_LIMIT = os.environ.get("COMMENT_LIMIT", "10 per minute; 120 per hour")
+    # Per address, for the whole read-only API: generous, since 2,000 delegates behind one NAT
+    # may read it at once. Ballots and pages are never rate-limited.
+    API_LIMIT = os.environ.get("API_LIMIT", "6000 per minute")
+    # Keys in a shared Redis are prefixed; a storage failure lets requests through (with the
+    # process's own memory as a fallback) rather than stopping a plenary.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "plenaria")
+    RATELIMIT_SWALLOW_ERRORS = _env_bool("RATELIMIT_SWALLOW_ERRORS", True)
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = _env_bool("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
 
     # Public base URL, used in share links and Open Graph tags when set.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
     PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "cmas@prefeitura.example")
+    # Where vulnerabilities are reported (/.well-known/security.txt, docs/security.md); empty:
+    # PRIVACY_CONTACT. An e-mail address (security@…) or an https:// address.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
     # Behind a reverse proxy (nginx, a load balancer): how many proxies to trust for the
     # client address and scheme (X-Forwarded-For/-Proto). 0: none (direct exposure).
     TRUST_PROXY_HOPS = _env_int("TRUST_PROXY_HOPS", 0)

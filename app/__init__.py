@@ -51,6 +51,9 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     passwords.configure(fast=app.config.get("PASSWORD_HASH_FAST", False))
     _init_extensions(app)
+    from app.security import install_url_converters
+
+    install_url_converters(app)
     _register_blueprints(app)
 
     from app.cli import register_cli

@@ -16,3 +16,13 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def account_or_address() -> str:
+    """The rate-limit key of actions that need an account: the account, not the address, so a
+    plenary behind one NAT is not limited as one person (anonymous requests: the address)."""
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    return "address:" + (get_remote_address() or "")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from app.api import conferences, proposals, reports, rounds
 from app.api.openapi import build_document
+from app.extensions import limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# One budget per address for the whole API (API_LIMIT, generous: a plenary behind one NAT).
+limiter.shared_limit(lambda: current_app.config["API_LIMIT"], scope="api")(bp)
 
 for module in (conferences, proposals, rounds, reports):
     module.register(bp)

@@ -51,5 +51,5 @@ class AuditHead(db.Model):
 sa.event.listen(
     AuditHead.__table__,
     "after_create",
-    sa.DDL(f"INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '{GENESIS_HASH}')"),  # noqa: S608 - a constant
+    sa.DDL(f"INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '{GENESIS_HASH}')"),  # noqa: S608 - a constant  # nosec B608
 )

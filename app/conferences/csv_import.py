@@ -110,9 +110,14 @@ def _read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     reader = csv.reader(io.StringIO(text), dialect)
     records: list[tuple[int, list[str]]] = []
     start = 1
-    for row in reader:
-        records.append((start, row))
-        start = reader.line_num + 1
+    try:
+        for row in reader:
+            records.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as error:  # a cell past the csv module's limit (128 KiB), a stray NUL…
+        raise ValidationError(_l(
+            "Não foi possível ler a planilha a partir da linha %(line)d: confira se ela foi salva como CSV.",
+            line=start), field="file") from error
     if not records:
         return [], []
     return records[0][1], records[1:]

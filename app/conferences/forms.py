@@ -26,7 +26,7 @@ from app.conferences.constants import (
     PORTE_LABELS,
     SEGMENT_LABELS,
 )
-from app.forms import BaseForm, input_required, max_length, required
+from app.forms import BaseForm, at_most, bounded_int, input_required, max_length, required
 
 UFS = ["AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA", "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO"]
 TIMEZONES = (
@@ -36,6 +36,7 @@ TIMEZONES = (
     "America/Eirunepe", "America/Noronha",
 )
 _NOT_NEGATIVE = NumberRange(min=0, message=_l("Use um número igual ou maior que zero."))
+_AT_MOST_A_THOUSAND = at_most(1000)  # no figure may overflow its column
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -94,9 +95,9 @@ class CapsForm(BaseForm):
         csrf = False
 
     eixo_id = HiddenField()
-    cap_municipal = IntegerField(_l("Municipal"), validators=[Optional(), _NOT_NEGATIVE])
-    cap_estadual = IntegerField(_l("Estadual"), validators=[Optional(), _NOT_NEGATIVE])
-    cap_federal = IntegerField(_l("Federal"), validators=[Optional(), _NOT_NEGATIVE])
+    cap_municipal = IntegerField(_l("Municipal"), validators=[Optional(), _NOT_NEGATIVE, _AT_MOST_A_THOUSAND])
+    cap_estadual = IntegerField(_l("Estadual"), validators=[Optional(), _NOT_NEGATIVE, _AT_MOST_A_THOUSAND])
+    cap_federal = IntegerField(_l("Federal"), validators=[Optional(), _NOT_NEGATIVE, _AT_MOST_A_THOUSAND])
 
 
 class RulesForm(BaseForm):
@@ -140,7 +141,7 @@ class CredentialForm(BaseForm):
 
 
 class BulkForm(BaseForm):
-    ids = SelectMultipleField(_l("Pessoas selecionadas"), coerce=int, validate_choice=False)
+    ids = SelectMultipleField(_l("Pessoas selecionadas"), coerce=bounded_int, validate_choice=False)
     action = SelectField(
         _l("Ação"),
         choices=[

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from app.conferences.constants import Credential, Segment
 
-DEMO_PASSWORD = "plenaria2019"
+# The demo's published password (`flask demo` prints it): not a secret.
+DEMO_PASSWORD = "plenaria2019"  # nosec B105
 DOMAIN = "demo.plenaria.org.br"
 
 ADMIN = ("Administração Plenária", f"admin@{DOMAIN}")

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional
 
-from app.forms import BaseForm, max_length, required
+from app.forms import BaseForm, bounded_int, max_length, required
 from app.proposals.constants import (
     BODY_MAX,
     COMMENT_MAX,
@@ -43,7 +43,7 @@ def int_or_none(value: Any) -> int | None:
     if value is None or value == "":
         return None
     try:
-        return int(value)
+        return bounded_int(value)
     except (TypeError, ValueError):
         return None
 

@@ -31,6 +31,7 @@ from app.proposals.services import create_proposal
 from app.reports.build import SCHEMA
 
 MAX_BYTES = 5 * 1024 * 1024
+URL_MAX = 500  # Proposal.origin_url; the import key is the URL, "#" and the code (at most 20)
 DEFAULT_SPHERES = {ConferenceSphere.ESTADUAL: ("estadual",), ConferenceSphere.NACIONAL: ("federal",)}
 OPTIONAL_SPHERES = {ConferenceSphere.ESTADUAL: ("federal",), ConferenceSphere.NACIONAL: ()}
 
@@ -83,16 +84,44 @@ def parse_report(text: str) -> dict[str, Any]:
         raise _fail(_l("O relatório está incompleto: faltam o título ou o endereço da conferência de origem."))
     if not conference["url"].startswith(("https://", "http://")):  # shown as a link on each imported proposal
         raise _fail(_l("O endereço da conferência de origem no relatório não é um endereço http ou https."))
+    if _has_nul(report):  # PostgreSQL cannot store NUL characters in text
+        raise _fail(_l("O pedido tem caracteres inválidos (caractere nulo). Confira o texto e envie de novo."))
+    eixos = conference.get("eixos", [])
+    if len(conference["url"]) > URL_MAX or not isinstance(eixos, list) or not all(_valid_eixo(e) for e in eixos):
+        raise _fail(_l("Os dados da conferência de origem estão em formato inesperado no relatório."))
+    codes: list[str] = []
     for sphere in ("estadual", "federal"):
         entries = forwarded.get(sphere, [])
         if not isinstance(entries, list) or not all(_valid_entry(e) for e in entries):
             raise _fail(_l("As deliberações encaminhadas do relatório estão em formato inesperado."))
+        codes += [e["code"] for e in entries]
+    if len(codes) != len(set(codes)):  # each code is one deliberation (and one import key)
+        raise _fail(_l("As deliberações encaminhadas do relatório estão em formato inesperado."))
     return report
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _valid_eixo(eixo: Any) -> bool:
+    return isinstance(eixo, dict) and _whole(eixo.get("number")) and isinstance(eixo.get("title", ""), str)
 
 
 def _valid_entry(entry: Any) -> bool:
     return (isinstance(entry, dict) and isinstance(entry.get("code"), str) and isinstance(entry.get("title"), str)
-            and isinstance(entry.get("text"), str) and isinstance(entry.get("eixo"), int)
+            and isinstance(entry.get("text"), str) and _whole(entry.get("eixo"))
+            and isinstance(entry.get("eixo_title") or "", str)
             and 0 < len(entry["code"]) <= 20 and entry["text"].strip() != "")
 
 
@@ -149,7 +178,7 @@ def apply_import(
         proposal = create_proposal(
             session, conference, eixo_id=eixo_map[item.eixo], sphere=item.sphere, title=item.title, body=item.text,
             justification=None, author=None, editor=actor, now=now, kind=VersionKind.IMPORTED,
-            note=f"{plan.origin_title} ({item.code})",
+            note=f"{plan.origin_title[:400]} ({item.code})",  # ProposalVersion.note holds 500
         )
         proposal.origin_conference = plan.origin_title[:200]
         proposal.origin_code = item.code

@@ -20,11 +20,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.conferences.constants import MAJORITY_RULE_LABELS
-from app.forms import BaseForm, input_required, max_length, required
+from app.forms import MAX_INT, BaseForm, at_most, bounded_int, input_required, max_length, required
 from app.votes.constants import KIND_LABELS, RoundKind
 
 _AT_LEAST_ONE = NumberRange(min=1, message=_l("Use um número igual ou maior que 1."))
 _NOT_NEGATIVE = NumberRange(min=0, message=_l("Use um número igual ou maior que zero."))
+# Upper bounds, so that no figure overflows its column (a 500 instead of a message).
+_AT_MOST_A_THOUSAND = at_most(1000)
+_AT_MOST_A_MILLION = at_most(1_000_000)
 
 
 def _choices(labels: Mapping[Any, Any]) -> list[SelectChoice]:
@@ -47,9 +50,9 @@ class RoundSettingsForm(BaseForm):
         validators=[input_required(), NumberRange(min=0, max=100, message=_l("Use um número de 0 a 100."))],
     )
     max_choices = IntegerField(_l("Quantas propostas cada delegado pode escolher (só priorização)"),
-                               validators=[Optional(), _AT_LEAST_ONE])
+                               validators=[Optional(), _AT_LEAST_ONE, _AT_MOST_A_THOUSAND])
     forward_count = IntegerField(_l("Quantas propostas serão encaminhadas (só priorização)"),
-                                 validators=[Optional(), _AT_LEAST_ONE])
+                                 validators=[Optional(), _AT_LEAST_ONE, _AT_MOST_A_THOUSAND])
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -80,7 +83,7 @@ class CloseForm(BaseForm):
 
 
 class LateDelegateForm(BaseForm):
-    participation_id = IntegerField(validators=[input_required()])
+    participation_id = IntegerField(validators=[input_required(), NumberRange(min=1, max=MAX_INT)])
 
 
 class BallotForm(BaseForm):
@@ -109,9 +112,9 @@ class CountRowForm(BaseForm):
         csrf = False
 
     proposal_id = HiddenField()
-    yes = IntegerField(_l("Sim"), validators=[Optional(), _NOT_NEGATIVE])
-    no = IntegerField(_l("Não"), validators=[Optional(), _NOT_NEGATIVE])
-    abstain = IntegerField(_l("Abstenção"), validators=[Optional(), _NOT_NEGATIVE])
+    yes = IntegerField(_l("Sim"), validators=[Optional(), _NOT_NEGATIVE, _AT_MOST_A_MILLION])
+    no = IntegerField(_l("Não"), validators=[Optional(), _NOT_NEGATIVE, _AT_MOST_A_MILLION])
+    abstain = IntegerField(_l("Abstenção"), validators=[Optional(), _NOT_NEGATIVE, _AT_MOST_A_MILLION])
 
 
 class CountsForm(BaseForm):
@@ -123,7 +126,7 @@ class CountsForm(BaseForm):
         for entry in self.rows.entries:
             row = entry.form
             try:
-                pid = int(row.proposal_id.data)
+                pid = bounded_int(row.proposal_id.data)
             except (TypeError, ValueError):
                 return None
             values = (row.yes.data, row.no.data, row.abstain.data)
@@ -137,7 +140,7 @@ def _ints(values: Sequence[str]) -> list[int]:
     out = []
     for value in values:
         try:
-            out.append(int(value))
+            out.append(bounded_int(value))
         except (TypeError, ValueError):
             continue
     return out

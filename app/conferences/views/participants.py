@@ -75,7 +75,7 @@ def set_credential(conference, membership, participation_id: int):
         return redirect(_back())
     if run_action(services.accredit, me(), membership, participation,
                   credential=Credential(form.credential.data), now=now()):
-        flash(_("%(name)s: %(credential)s.", name=participation.user.public_name,
+        flash(_("%(name)s: %(credential)s.", name=participation.public_name,
                 credential=CREDENTIAL_LABELS[participation.credential]), "success")
     return redirect(_back())
 
@@ -87,7 +87,7 @@ def set_presence(conference, membership, participation_id: int):
     present = request.form.get("present") == "1"
     if run_action(services.set_checked_in, me(), membership, participation, present=present, now=now()):
         message = _("Presença de %(name)s registrada.") if present else _("Presença de %(name)s desfeita.")
-        flash(message % {"name": participation.user.public_name}, "success")
+        flash(message % {"name": participation.public_name}, "success")
     return redirect(_back())
 
 

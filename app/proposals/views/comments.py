@@ -3,13 +3,13 @@ and the secretary's hide and restore. Every action returns to the comment's plac
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request
+from flask import Blueprint, abort, current_app, flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.conferences.loading import login_redirect, me
 from app.errors import abort_with
-from app.extensions import db
+from app.extensions import account_or_address, db, limiter
 from app.proposals import comments as services
 from app.proposals import permissions, queries
 from app.proposals.forms import CommentForm, EditCommentForm, ReasonForm, ReplyForm
@@ -35,6 +35,7 @@ def _back(proposal, comment) -> str:  # type: ignore[no-untyped-def]
 
 
 @bp.route("/", methods=["POST"])
+@limiter.limit(lambda: current_app.config["COMMENT_LIMIT"], key_func=account_or_address)
 def create(slug: str, code: str):
     conference, membership, proposal = load_proposal(slug, code)
     if not current_user.is_authenticated:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from app.conferences.constants import SEGMENT_LABELS, Segment
 from app.conferences.loading import load_conference, login_redirect, me, membership_of
 from app.conferences.permissions import is_participant
 from app.conferences.phases import ACTION_REFUSALS, Action
-from app.extensions import db
+from app.extensions import account_or_address, db, limiter
 from app.proposals import history, permissions, queries
 from app.proposals import services as proposal_services
 from app.proposals.constants import (
@@ -122,7 +122,7 @@ def render_detail(conference, membership, proposal, *, comment_form=None, reply_
     }
     html = render_template(
         "proposals/detail.html", conference=conference, membership=membership, proposal=proposal,
-        versions=versions, sources=sources, stats=stats, threads=threads, can=can, user=user, now=now(),
+        versions=versions, last_editor=version_editor(versions[-1], proposal) if versions else None, sources=sources, stats=stats, threads=threads, can=can, user=user, now=now(),
         comment_form=comment_form or (CommentForm(formdata=None) if can_comment else None),
         reply_form=reply_form if can_comment else None, reply_to=reply_to,
         shown_ids={c.id for c in threads.roots} | {c.id for replies in threads.children.values() for c in replies},
@@ -161,6 +161,7 @@ def _cannot(conference, message: str, link: str | None = None, link_text: str | 
 
 
 @bp.route("/nova", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PROPOSAL_LIMIT"], key_func=account_or_address, methods=["POST"])
 def new(slug: str):
     conference = load_conference(slug)
     if not current_user.is_authenticated:
@@ -248,13 +249,18 @@ def final_wording(slug: str, code: str):
     return render_form("proposals/final_wording.html", form, conference=conference, proposal=proposal)
 
 
+def version_editor(version, proposal) -> str:  # type: ignore[no-untyped-def]
+    return history.editor_name(version.kind.value, proposal.author.public_name if proposal.author else None,
+                               version.edited_by.public_name if version.edited_by else None, _("Secretaria"))
+
+
 @bp.route("/<code>/historico")
 def history_page(slug: str, code: str):
     conference, _membership, proposal = load_proposal(slug, code)
     rows = queries.versions(db.session, proposal.id)
     entries = history.build_history([
         {"number": v.number, "kind": v.kind, "at": v.edited_at, "note": v.note,
-         "by": v.edited_by.public_name if v.edited_by else None, "title": v.title, "body": v.body,
+         "by": version_editor(v, proposal), "title": v.title, "body": v.body,
          "justification": v.justification, "final_wording": v.final_wording}
         for v in rows
     ])

@@ -56,7 +56,7 @@ def add_elector(conference, membership, round_id: int):
     if participation is None:
         abort(404)
     if run_action(rounds.add_late_delegate, me(), membership, voting_round, participation, now=now()):
-        flash(_("%(name)s foi incluído(a) no eleitorado desta rodada.", name=participation.user.public_name), "success")
+        flash(_("%(name)s foi incluído(a) no eleitorado desta rodada.", name=participation.public_name), "success")
     return redirect(url_for("plenary.panel", slug=conference.slug, round_id=round_id))
 
 
