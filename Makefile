@@ -13,7 +13,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 PO_FILES   := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES   := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-pg test-browser setup setup-dev translations db demo \
+.PHONY: run test test-pg test-browser test-faults setup setup-dev translations db demo \
         migrations-check lint i18n-extract i18n-update bench bench-quick clean help
 
 help:
@@ -67,6 +67,12 @@ test-pg: setup-dev
 
 test-browser: setup-dev
 	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
+
+# Fault injection (issue 8): gunicorn workers killed mid-burst, PostgreSQL restarted mid-burst,
+# a read-only or full SQLite, backup and restore round trips. Starts real servers and a throwaway
+# PostgreSQL cluster (never the machine's own), so `make test` skips these; about two minutes.
+test-faults: setup-dev
+	$(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
 
 # Upgrade an empty database to head, then check that the models have no pending change.
 migrations-check: setup-dev
