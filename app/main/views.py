@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 from flask_login import current_user
 
 from app.conferences import queries
-from app.extensions import db
+from app.extensions import csrf, db
 from app.web import now, safe_next
 
 bp = Blueprint("main", __name__, template_folder="templates")
@@ -38,8 +38,15 @@ def _font_step(current: str | None, change: str) -> int:
 
 
 @bp.route("/preferencias", methods=["POST"])
+@csrf.exempt
 def preferences():
-    """Contrast, font size and language: cookies, so they work without JavaScript or an account."""
+    """Contrast, font size and language: cookies, so they work without JavaScript or an account.
+
+    Every page carries this form; a CSRF token in it would open a session for every anonymous
+    reader and make public pages uncacheable. An anonymous post only sets display cookies, so it
+    needs no token; a logged-in one also saves the language on the account, so it does."""
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()  # (what CSRFProtect does before every other POST)
     response = make_response(redirect(safe_next(request.form.get("next"), url_for("main.index"))))
     if "contraste" in request.form:
         on = request.cookies.get("contrast") != "1"

@@ -157,7 +157,6 @@ CSRF_MESSAGE = "O formulário expirou ou veio de outro site. Recarregue a págin
     ("/entrar", {"email": "ana@exemplo.org", "password": PASSWORD}),
     ("/cadastro", {"display_name": "X", "email": "x@exemplo.org", "password": "12345678",
                    "password_confirm": "12345678", "accept_privacy": "y"}),
-    ("/preferencias", {"lang": "en"}),
 ])
 def test_post_without_token_is_refused_with_a_friendly_400(client, session, csrf_on, path, data):
     response = client.post(path, data=data)
@@ -166,6 +165,19 @@ def test_post_without_token_is_refused_with_a_friendly_400(client, session, csrf
     assert "<h1>Pedido inválido</h1>" in page and CSRF_MESSAGE in page
     assert "Set-Cookie" not in response.headers or "lang=" not in response.headers["Set-Cookie"]
     assert client.post(path, data=dict(data, csrf_token="forjado")).status_code == 400
+
+
+def test_display_preferences_want_a_token_only_from_a_logged_in_visitor(client, make, session, csrf_on, login_as):
+    """Anonymous: only display cookies change (and pages open no session); logged in: the
+    language is saved on the account, so a forged post is refused like any other form."""
+    assert client.post("/preferencias", data={"contraste": "1"}).status_code == 302
+    user = make.user("Ana", "ana@exemplo.org")
+    session.commit()
+    response = login_as(user).post("/preferencias", data={"lang": "en"})
+    assert response.status_code == 400 and CSRF_MESSAGE in text(response)
+    assert not any(c.startswith("lang=") for c in response.headers.getlist("Set-Cookie"))
+    session.expire_all()
+    assert user.locale != "en"
 
 
 def test_the_page_token_is_accepted(client, make, session, csrf_on):

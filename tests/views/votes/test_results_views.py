@@ -157,7 +157,7 @@ def test_priority_round_shows_the_ranking_ties_and_what_is_forwarded(client, ple
         plenary.vote(delegate, voting_round, dict.fromkeys(chosen, "selected"))
     plenary.close(voting_round)  # p1: 3; p2, p3, p4: 2 each → a tie at the cut-off
     page = text(client.get(plenary.url(voting_round, "resultado")))
-    ranking = re.search(r"<caption>Classificação das propostas</caption>(.*?)</table>", page, re.S).group(1)
+    ranking = re.search(r"<caption[^>]*>Classificação das propostas</caption>(.*?)</table>", page, re.S).group(1)
     rows = re.findall(r'<td class="num">(\d)(.*?)</td>\s*<th scope="row"><a [^>]*>(E1-M-\d+)</a>.*?'
                       r'<td class="num">(\d+)</td><td class="num">(\d+)</td><td class="num">(\d+)</td>\s*<td>(.*?)</td>',
                       ranking, re.S)
@@ -209,3 +209,19 @@ def test_ballots_page_query_count_does_not_grow_with_ballots(client, plenary, ma
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert "200 cédulas publicadas." in text(response) and "Página 2 de 4" in text(response)
+
+
+def test_anonymous_results_are_cacheable_and_revalidate_with_304(client, plenary, decided, login_as):
+    voting_round, _ = decided
+    url = plenary.url(voting_round, "resultado")
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers.getlist("Set-Cookie") == []
+    assert {"public", "max-age=60"} <= {part.strip() for part in first.headers["Cache-Control"].split(",")}
+    assert {"Cookie", "Accept-Language"} <= set(first.vary)
+    etag = first.headers["ETag"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    # A logged-in visitor's page may differ (secretary links) and is never stored.
+    mine = login_as(plenary.secretary.user).get(url, headers={"If-None-Match": etag})
+    assert mine.status_code == 200 and mine.headers["Cache-Control"] == "private, no-store"
+    assert "ETag" not in mine.headers
