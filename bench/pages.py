@@ -67,7 +67,7 @@ def page_set(generated: Generated, results_round: int) -> list[tuple[str, str, s
         ("proposal list", f"/conferencias/{slug}/propostas/", None),
         ("proposal with its debate", f"/conferencias/{slug}/propostas/{generated.reader_proposal}", None),
         ("results of the largest round", f"/conferencias/{slug}/votacoes/{results_round}/resultado", None),
-        ("report (draft, secretary)", f"/conferencias/{slug}/gestao/relatorio", generated.secretary_email),
+        ("report (draft, secretary)", f"/conferencias/{slug}/gestao/relatorio/", generated.secretary_email),
     ]
 
 

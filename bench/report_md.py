@@ -59,6 +59,10 @@ def markdown(r: dict) -> str:
             paginated = a["name"] in ("proposal list", "proposal with its debate", "conference page")
             aim = "same queries, ≤ 3×" if paginated else "same queries"
             met = a["queries"] == z["queries"] and (not paginated or (ratio is not None and ratio <= 3))
-            lines.append(f"| {a['name']} | {a['median_ms']} | {a['queries']} | {z['median_ms']} | {z['queries']} | "
+            # A redirect or an error page is fast and cheap: it must never pass for the page.
+            statuses = {a.get("status", 200), z.get("status", 200)}
+            met = met and statuses == {200}
+            note = "" if statuses == {200} else f" (HTTP {'/'.join(map(str, sorted(statuses)))})"
+            lines.append(f"| {a['name']}{note} | {a['median_ms']} | {a['queries']} | {z['median_ms']} | {z['queries']} | "
                          f"{ratio} | {aim} | {_yes(met)} |")
     return "\n".join(lines) + "\n"
