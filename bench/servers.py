@@ -53,6 +53,7 @@ def gunicorn(app_spec: str, *, workers: int = 2, env: dict[str, str] | None = No
 
 
 def worker_pids(master_pid: int) -> list[int]:
+    """The live children of a gunicorn master (zombies excluded), read from /proc."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -61,10 +62,10 @@ def worker_pids(master_pid: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == master_pid:
+        fields = stat.rsplit(")", 1)[1].split()  # (the command name may hold spaces and parentheses)
+        if int(fields[1]) == master_pid and fields[0] != "Z":
             pids.append(int(entry.name))
-    return pids
+    return sorted(pids)
 
 
 def peak_rss_mb(pid: int) -> float:

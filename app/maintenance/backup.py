@@ -98,15 +98,21 @@ def create_backup(database_url: str, target: Path) -> Path:
 def _sqlite_backup(source_path: Path, partial: Path) -> None:
     if not source_path.is_file():  # sqlite3.connect would create an empty database and back that up
         raise BackupError(f"no SQLite database at {source_path}")
-    source = sqlite3.connect(str(source_path))
+    # (consistent even while the app is writing)
+    _sqlite_copy(sqlite3.connect(str(source_path)), partial, "the SQLite backup failed")
+
+
+def _sqlite_copy(source: sqlite3.Connection, target: Path, failure: str) -> None:
+    """SQLite's online backup API from an open database into the file ``target`` (one write
+    transaction there); closes both, and turns any database error into a BackupError."""
     try:
-        destination = sqlite3.connect(str(partial))
+        destination = sqlite3.connect(str(target))
         try:
-            source.backup(destination)  # consistent even while the app is writing
+            source.backup(destination)
         finally:
             destination.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"the SQLite backup failed: {exc}") from exc
+        raise BackupError(f"{failure}: {exc}") from exc
     finally:
         source.close()
 
@@ -153,17 +159,8 @@ def restore_backup(database_url: str, source: Path) -> None:
         raise BackupError(f"no backup file at {source}")
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        backup = check_sqlite_backup(source)
-        try:
-            destination = sqlite3.connect(str(_sqlite_path(url)))
-            try:
-                backup.backup(destination)  # one write transaction on the destination
-            finally:
-                destination.close()
-        except sqlite3.DatabaseError as exc:
-            raise BackupError(f"the restore failed, the database was left as it was: {exc}") from exc
-        finally:
-            backup.close()
+        _sqlite_copy(check_sqlite_backup(source), _sqlite_path(url),
+                     "the restore failed, the database was left as it was")
         return
     if url.get_backend_name() == "postgresql":
         check_pg_archive(source, url)

@@ -13,7 +13,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ from typing import Any
 import requests
 import sqlalchemy as sa
 
+from bench.servers import free_port, worker_pids  # the benchmarks start gunicorn the same way
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 PASSWORD = "senha-de-teste-1"  # tests/factories.py
@@ -36,12 +37,6 @@ VALUE_RE = re.compile(r'value="([^"]+)"')
 RECEIPT_RE = re.compile(r"/comprovante/([A-Z0-9-]+)")
 CHOICES = ("yes", "no", "abstain")
 NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- a throwaway PostgreSQL cluster -------------------------------------------------------
@@ -216,21 +211,6 @@ class Gunicorn:
                 self.process.kill()
                 self.process.wait(timeout=10)
         self._log.close()
-
-
-def worker_pids(master_pid: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == master_pid and fields[0] != "Z":
-            pids.append(int(entry.name))
-    return sorted(pids)
 
 
 def sqlite_writer(database_path: str, pids: list[int]) -> int | None:

@@ -12,12 +12,12 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
-from app.audit.services import verify_chain
 from app.conferences.constants import Credential, Segment
 from app.conferences.models import Conference, Eixo, Participation
 from app.proposals import comments, services
 from app.proposals.constants import ProposalState
 from app.proposals.models import Comment, CommentReport, Proposal, ProposalVersion
+from tests.unit.shared import _audit_chain_stays_valid, count  # noqa: F401 - the fixture is on for these tests
 
 NOW = dt.datetime(2026, 9, 26, 12, 30, tzinfo=dt.UTC)
 BODY = "Garantir equipe de referência completa em todos os CRAS do município."
@@ -25,20 +25,6 @@ BODY = "Garantir equipe de referência completa em todos os CRAS do município."
 
 def later(**delta: float) -> dt.datetime:
     return NOW + dt.timedelta(**delta)
-
-
-@pytest.fixture(autouse=True)
-def _audit_chain_stays_valid(request):  # type: ignore[no-untyped-def]
-    # Ask for the session now, so that it is torn down after this check.
-    session = request.getfixturevalue("session") if "session" in request.fixturenames else None
-    yield
-    if session is not None:
-        report = verify_chain(session)
-        assert report.ok, report
-
-
-def count(session, model: Any, *where: Any) -> int:  # type: ignore[no-untyped-def]
-    return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
 def row_counts(session) -> dict[str, int]:  # type: ignore[no-untyped-def]

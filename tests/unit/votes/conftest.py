@@ -14,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
-from app.audit.services import verify_chain
 from app.conferences.constants import Segment
 from app.conferences.models import Conference, Participation
 from app.conferences.phases import Phase
@@ -22,6 +21,7 @@ from app.proposals.constants import ProposalState
 from app.proposals.models import Proposal
 from app.votes import ballots, closing, counts, rounds
 from app.votes.models import Ballot, RoundResult, SegmentResult, Vote, VotingRound
+from tests.unit.shared import _audit_chain_stays_valid, count  # noqa: F401 - the fixture is on for these tests
 
 NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC)
 FIVE_SEGMENTS = (Segment.USUARIO, Segment.USUARIO, Segment.TRABALHADOR, Segment.ENTIDADE, Segment.GOVERNO)
@@ -30,19 +30,6 @@ _codes = itertools.count(1)
 
 def later(**delta: float) -> dt.datetime:
     return NOW + dt.timedelta(**delta)
-
-
-@pytest.fixture(autouse=True)
-def _audit_chain_stays_valid(request):  # type: ignore[no-untyped-def]
-    session = request.getfixturevalue("session") if "session" in request.fixturenames else None
-    yield
-    if session is not None:
-        report = verify_chain(session)
-        assert report.ok, report
-
-
-def count(session, model: Any, *where: Any) -> int:  # type: ignore[no-untyped-def]
-    return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
 def events(session, action: str | None = None, subject_id: int | None = None) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
