@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -124,30 +125,77 @@ class ThreadPage:
     page: int
     pages: int
     total_threads: int
+    more: dict[int, int] = field(default_factory=dict)  # root id → replies left out of this page
+    thread: int | None = None  # one whole thread on its own (?fio=<root id>)
+
+    @property
+    def link_args(self) -> dict[str, int | None]:
+        """The query arguments that bring a visitor back to this view of the debate."""
+        if self.thread is not None:
+            return {"fio": self.thread}
+        return {"debate": self.page if self.page > 1 else None}
 
 
-def thread_page(session: Session, proposal_id: int, page: int, per_page: int = 50) -> ThreadPage:
-    """One page of root comments with all their replies: three queries whatever the size."""
-    total = session.scalar(sa.select(sa.func.count()).select_from(Comment).where(
-        Comment.proposal_id == proposal_id, Comment.depth == 1)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    root_ids = sa.select(Comment.id).where(Comment.proposal_id == proposal_id, Comment.depth == 1) \
-        .order_by(Comment.id).limit(per_page).offset((page - 1) * per_page)
-    rows = list(session.scalars(
-        sa.select(Comment)
-        .where(Comment.proposal_id == proposal_id, Comment.thread_id.in_(root_ids.scalar_subquery()))
-        .options(joinedload(Comment.author).joinedload(Participation.user))
-        .order_by(Comment.id)
-    ))
+def _root_count(session: Session, proposal_id: int, *before: Any) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(Comment).where(
+        Comment.proposal_id == proposal_id, Comment.depth == 1, *before)) or 0
+
+
+def _as_tree(comments: list[Comment]) -> tuple[list[Comment], dict[int, list[Comment]]]:
     roots: list[Comment] = []
     children: dict[int, list[Comment]] = {}
-    for comment in rows:
+    for comment in comments:
         if comment.parent_id is None:
             roots.append(comment)
         else:
             children.setdefault(comment.parent_id, []).append(comment)
-    return ThreadPage(roots, children, page, pages, total)
+    return roots, children
+
+
+def thread_page(session: Session, proposal_id: int, page: int, per_page: int = 50, *,
+                replies_shown: int | None = None) -> ThreadPage:
+    """One page of root comments with their replies (the first ``replies_shown`` of each thread
+    when given: a thread of hundreds of replies must not make the page heavy; ``more`` says how
+    many were left out). Three queries whatever the size."""
+    total = _root_count(session, proposal_id)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    root_ids = sa.select(Comment.id).where(Comment.proposal_id == proposal_id, Comment.depth == 1) \
+        .order_by(Comment.id).limit(per_page).offset((page - 1) * per_page)
+    # A reply always has a larger id than its parent, so the first replies of a thread by id
+    # form a tree of their own: every reply shown has its parent shown.
+    ranked = sa.select(
+        Comment.id,
+        sa.func.row_number().over(partition_by=Comment.thread_id, order_by=Comment.id).label("position"),
+        sa.func.count().over(partition_by=Comment.thread_id).label("size"),
+    ).where(Comment.proposal_id == proposal_id, Comment.thread_id.in_(root_ids.scalar_subquery())).subquery()
+    query = sa.select(Comment, ranked.c.size).join(ranked, ranked.c.id == Comment.id)
+    if replies_shown is not None:
+        query = query.where(ranked.c.position <= replies_shown + 1)  # position 1: the root
+    rows = session.execute(
+        query.options(joinedload(Comment.author).joinedload(Participation.user)).order_by(Comment.id)
+    ).all()
+    roots, children = _as_tree([comment for comment, _ in rows])
+    more = {}
+    if replies_shown is not None:
+        more = {comment.id: size - 1 - replies_shown for comment, size in rows
+                if comment.parent_id is None and size - 1 > replies_shown}
+    return ThreadPage(roots, children, page, pages, total, more)
+
+
+def whole_thread(session: Session, proposal_id: int, root_id: int, per_page: int = 50) -> ThreadPage | None:
+    """One thread with all its replies (None when the proposal has no such thread); ``page``
+    is the debate page the thread sits on, for the way back."""
+    comments = list(session.scalars(
+        sa.select(Comment).where(Comment.proposal_id == proposal_id, Comment.thread_id == root_id)
+        .options(joinedload(Comment.author).joinedload(Participation.user)).order_by(Comment.id)
+    ))
+    if not comments or comments[0].id != root_id:
+        return None
+    roots, children = _as_tree(comments)
+    total = _root_count(session, proposal_id)
+    page = _root_count(session, proposal_id, Comment.id < root_id) // per_page + 1
+    return ThreadPage(roots, children, page, max(1, -(-total // per_page)), total, thread=root_id)
 
 
 def all_comments(session: Session, proposal_id: int) -> list[Comment]:
@@ -207,12 +255,18 @@ def proposals_of_conference(session: Session, conference_id: int, states: tuple[
     ))
 
 
-def thread_page_of(session: Session, comment: Comment, per_page: int = 50) -> int:
-    """The page of the debate where a comment's thread is shown (threads in id order)."""
-    before = session.scalar(sa.select(sa.func.count()).select_from(Comment).where(
-        Comment.proposal_id == comment.proposal_id, Comment.depth == 1,
-        Comment.id < (comment.thread_id or comment.id))) or 0
-    return before // per_page + 1
+def place_in_debate(session: Session, comment: Comment, per_page: int = 50,
+                    replies_shown: int | None = None) -> dict[str, int | None]:
+    """Where a comment is shown: its thread's debate page, or the whole thread when the
+    comment is past the first ``replies_shown`` replies (as ``link_args``)."""
+    root_id = comment.thread_id or comment.id
+    if replies_shown is not None and comment.id != root_id:
+        position = session.scalar(sa.select(sa.func.count()).select_from(Comment).where(
+            Comment.proposal_id == comment.proposal_id, Comment.thread_id == root_id, Comment.id < comment.id)) or 0
+        if position > replies_shown:  # (the root is one of those before it)
+            return {"fio": root_id}
+    page = _root_count(session, comment.proposal_id, Comment.id < root_id) // per_page + 1
+    return {"debate": page if page > 1 else None}
 
 
 def proposal_counts(session: Session, conference_id: int) -> dict[str, int]:

@@ -14,6 +14,7 @@ from app.conferences.loading import load_conference, login_redirect, me, members
 from app.conferences.permissions import is_participant
 from app.conferences.phases import ACTION_REFUSALS, Action
 from app.extensions import account_or_address, db, limiter
+from app.forms import MAX_INT
 from app.proposals import history, permissions, queries
 from app.proposals import services as proposal_services
 from app.proposals.constants import (
@@ -39,6 +40,9 @@ from app.web import now, page_arg, render_form, run_service
 bp = Blueprint("proposals", __name__, url_prefix="/conferencias/<slug>/propostas", template_folder="../templates")
 PER_PAGE = 20
 THREADS_PER_PAGE = 20
+# Replies shown under each thread on a debate page; the rest are one link away (?fio=<root id>),
+# so that one thread of hundreds of replies does not make every reader download it.
+REPLIES_SHOWN = 10
 
 
 def _enum_arg(enum_cls: Any, name: str) -> Any:
@@ -80,9 +84,9 @@ def detail_url(proposal, comment=None) -> str:  # type: ignore[no-untyped-def]
     """The proposal page, at the debate page and anchor of a comment when given."""
     if comment is None:
         return url_for("proposals.detail", slug=proposal.conference.slug, code=proposal.code)
-    page = queries.thread_page_of(db.session, comment, THREADS_PER_PAGE)
+    place = queries.place_in_debate(db.session, comment, THREADS_PER_PAGE, REPLIES_SHOWN)
     return url_for("proposals.detail", slug=proposal.conference.slug, code=proposal.code,
-                   debate=page if page > 1 else None, _anchor=f"comentario-{comment.id}")
+                   _anchor=f"comentario-{comment.id}", **place)
 
 
 def debate_closed_reason(proposal, membership) -> str | None:  # type: ignore[no-untyped-def]
@@ -99,6 +103,19 @@ def debate_closed_reason(proposal, membership) -> str | None:  # type: ignore[no
     return "join"
 
 
+def debate_view(proposal):  # type: ignore[no-untyped-def]
+    """The page of the debate asked for, or one whole thread (?fio=<root id>; 404 when the
+    proposal has no such thread)."""
+    thread = _int(request.args.get("fio"))
+    if thread is None:
+        return queries.thread_page(db.session, proposal.id, page_arg("debate"), THREADS_PER_PAGE,
+                                   replies_shown=REPLIES_SHOWN)
+    found = queries.whole_thread(db.session, proposal.id, thread, THREADS_PER_PAGE) if 0 < thread <= MAX_INT else None
+    if found is None:
+        abort(404)
+    return found
+
+
 def render_detail(conference, membership, proposal, *, comment_form=None, reply_form=None,  # type: ignore[no-untyped-def]
                   reply_to: int | None = None, status: int = 200):
     """The proposal page; also re-rendered (422) by the comment views with the typed text."""
@@ -106,7 +123,7 @@ def render_detail(conference, membership, proposal, *, comment_form=None, reply_
     versions = queries.versions(db.session, proposal.id)
     sources = queries.merged_sources(db.session, proposal.id) if proposal.author_id is None else []
     stats = queries.debate_stats(db.session, [proposal.id])[proposal.id]
-    threads = queries.thread_page(db.session, proposal.id, page_arg("debate"), THREADS_PER_PAGE)
+    threads = debate_view(proposal)
     can_comment = permissions.can_comment(user, proposal, membership)
     if reply_to is None and request.method == "GET":
         reply_to = _int(request.args.get("responder"))

@@ -224,6 +224,41 @@ def test_thread_page_query_count_does_not_grow(session, world, count_queries):
     assert many.count == few.count
 
 
+def test_thread_page_shows_the_first_replies_of_each_thread_and_counts_the_rest(session, world, count_queries):
+    proposal = world.submit()
+    speaker = world.participant()
+    chain = _deep_thread(world, speaker, proposal, "fio fundo")  # root, 3 nested replies, 1 beside
+    flat = world.comment(speaker, proposal, body="fio raso")
+    replies = [world.comment(speaker, proposal, parent=flat) for _ in range(2)]
+    session.expire_all()
+    with count_queries() as counter:
+        page = queries.thread_page(session, proposal.id, 1, replies_shown=2)
+    assert counter.count == 3
+    assert [c.id for c in page.roots] == [chain[0].id, flat.id]
+    assert page.children[chain[0].id] == [chain[1]] and page.children[chain[1].id] == [chain[2]]
+    assert chain[3].id not in {c.id for kids in page.children.values() for c in kids}
+    assert page.children[flat.id] == replies
+    assert page.more == {chain[0].id: 2}
+    assert queries.thread_page(session, proposal.id, 1).more == {}  # no cap asked: everything
+
+
+def test_whole_thread_and_the_place_of_a_comment(session, world):
+    proposal, other = world.submit(), world.submit(title="Outra")
+    speaker = world.participant()
+    roots = [world.comment(speaker, proposal, body=f"raiz {n}") for n in range(3)]
+    replies = [world.comment(speaker, proposal, parent=roots[2]) for _ in range(4)]
+    thread = queries.whole_thread(session, proposal.id, roots[2].id, per_page=2)
+    assert thread is not None and thread.thread == roots[2].id and thread.page == 2
+    assert thread.roots == [roots[2]] and thread.children[roots[2].id] == replies
+    assert thread.link_args == {"fio": roots[2].id}
+    assert queries.whole_thread(session, proposal.id, replies[0].id) is None  # a reply is no thread
+    assert queries.whole_thread(session, other.id, roots[0].id) is None  # another proposal's
+    assert queries.place_in_debate(session, roots[0], per_page=2) == {"debate": None}
+    assert queries.place_in_debate(session, replies[1], per_page=2, replies_shown=2) == {"debate": 2}
+    assert queries.place_in_debate(session, replies[2], per_page=2, replies_shown=2) == {"fio": roots[2].id}
+    assert queries.place_in_debate(session, replies[3], per_page=2) == {"debate": 2}
+
+
 # --- moderation queue -------------------------------------------------------------------------
 
 def test_moderation_queue_most_reported_first_with_reasons(session, world, make):
