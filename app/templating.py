@@ -4,12 +4,14 @@ timezone and the visitor's locale, numbers, roman numerals, display preferences.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal, format_percent, get_group_symbol
+from babel import Locale
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from flask import Flask, request
 from flask_babel import get_locale
 
@@ -29,8 +31,15 @@ def roman(number: int) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=16)
+def _locale_name(locale: Locale) -> str:
+    return str(locale)
+
+
 def _locale() -> str:
-    return str(get_locale() or "pt_BR")
+    """The request's locale as a string (a results page asks thousands of times)."""
+    locale = get_locale()
+    return _locale_name(locale) if locale is not None else "pt_BR"
 
 
 def _zone(tz: str | None) -> ZoneInfo:
@@ -91,9 +100,20 @@ def number(value: float | int | None) -> str:
     return format_decimal(value, locale=locale)
 
 
+@lru_cache(maxsize=8)
+def _percent_symbols(locale: str) -> tuple[dict[int, str], str]:
+    """Python's grouping and decimal marks → the locale's, and its percent sign."""
+    marks = str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
+    return marks, Locale.parse(locale).number_symbols["latn"]["percentSign"]
+
+
 def percent(value: float | None, digits: int = 0) -> str:
-    fmt = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
-    return format_percent(value or 0, format=fmt, locale=_locale())
+    """What Babel's format_percent gives with the pattern ``#,##0%`` (``#,##0.0%`` for one
+    digit…): the value as a decimal, times 100, rounded half to even, with the locale's marks;
+    written directly because Babel's general formatter dominated a page of 500 results."""
+    scaled = (Decimal(str(value or 0)) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    marks, sign = _percent_symbols(_locale())
+    return f"{scaled:,.{digits}f}".translate(marks) + sign
 
 
 def display_prefs() -> dict[str, Any]:

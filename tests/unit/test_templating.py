@@ -96,3 +96,24 @@ def test_display_preferences_from_cookies(app, session, cookies, expected):
 def test_filters_are_registered(app):
     for name in ("roman", "local_date", "local_time", "local_datetime", "long_date", "iso", "number", "percent"):
         assert name in app.jinja_env.filters
+
+
+@pytest.mark.parametrize("lang", ["pt_BR", "en"])
+def test_percent_matches_babel_to_the_last_digit(in_locale, lang):
+    """The fast path must write exactly what Babel's format_percent writes (rounding half to
+    even on the decimal value, grouping, marks), including the awkward binary fractions."""
+    import random
+
+    from babel.numbers import format_percent
+
+    rng = random.Random(7)
+    values = [0, 0.005, 0.015, 0.125, 0.145, 0.155, 0.9995, 1, 12.3456, 0.33333, 2 / 3, 1e-9, -0.001]
+    values += [rng.random() for _ in range(300)] + [rng.randint(0, 10_000) / rng.choice((7, 100, 1000, 3))
+                                                    for _ in range(300)]
+    with in_locale(lang):
+        flask_babel.refresh()
+        for digits in (0, 1, 2):
+            pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+            for value in values:
+                assert templating.percent(value, digits) == format_percent(value, format=pattern, locale=lang), \
+                    (value, digits)
