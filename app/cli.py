@@ -8,6 +8,7 @@ from app.audit.cli import audit_cli
 from app.auth.cli import users_cli
 from app.demo.cli import demo_command
 from app.maintenance.cli import backup_cli, privacy_cli
+from app.reports.cli import report_cli
 
 
 def register_cli(app: Flask) -> None:
@@ -16,3 +17,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(report_cli)
