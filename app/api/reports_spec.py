@@ -110,11 +110,12 @@ def schemas() -> dict[str, Any]:
         "turnout_percent": {"type": "number"}, "opened_at": DATE_TIME, "closed_at": DATE_TIME,
     })
     unresolved = _object({
-        "issue": {"type": "string", "enum": ISSUES}, "code": {"type": "string"}, "round": NULLABLE_STRING,
+        "issue": {"type": "string", "enum": ISSUES}, "code": {"type": "string"}, "title": {"type": "string"},
+        "round": NULLABLE_STRING,
         "eixo": {"type": "integer"}, "sphere": {"type": "string", "enum": ["estadual", "federal"]},
         "cap": COUNT, "candidates": COUNT, "codes": {"type": "array", "items": {"type": "string"}},
     }, "A pending item (drafts only: a published report has none).",
-        optional=("code", "round", "eixo", "sphere", "cap", "candidates", "codes"))
+        optional=("code", "title", "round", "eixo", "sphere", "cap", "candidates", "codes"))
     items = {"type": "array", "items": _ref("ReportItem")}
     report = _object({
         "schema": {"type": "string", "const": "plenaria.report/1"},

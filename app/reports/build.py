@@ -164,9 +164,10 @@ def build_report(data: ReportInput) -> dict[str, Any]:
                 "reason": data.settlements[p.id], "last_outcome": last.outcome if last else None,
                 "votes": _figures(last, last_round, index)}))
         elif p.id in data.in_active_round:
-            unresolved.append({"code": p.code, "issue": "round_not_closed"})
+            unresolved.append({"code": p.code, "title": p.title, "issue": "round_not_closed"})
         elif last is not None and last.outcome in ("tie", "no_quorum"):
-            unresolved.append({"code": p.code, "issue": last.outcome, "round": last_round.title if last_round else None})
+            unresolved.append({"code": p.code, "title": p.title, "issue": last.outcome,
+                               "round": last_round.title if last_round else None})
         elif p.state in ("submitted", "in_vote"):
             appendix["not_voted"].append(_entry(p, eixos))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
@@ -15,7 +14,6 @@ from app.conferences.loading import manager_required, me
 from app.conferences.phases import Action, allows
 from app.extensions import db
 from app.proposals import queries as proposal_queries
-from app.proposals.models import Proposal
 from app.reports import services
 from app.reports.forms import PublishForm, SettleForm
 from app.reports.pdf import render_pdf
@@ -53,20 +51,11 @@ def settle_prefix(code: str) -> str:
     return f"nd-{code}"
 
 
-def _titles(conference_id: int, codes: list[str]) -> dict[str, str]:
-    if not codes:
-        return {}
-    return dict(db.session.execute(
-        sa.select(Proposal.code, Proposal.title).where(Proposal.conference_id == conference_id,
-                                                       Proposal.code.in_(codes))).all())
-
-
 def render_draft(conference: Any, *, report: dict[str, Any] | None = None,
                  settle_forms: dict[str, SettleForm] | None = None,
                  publish_form: PublishForm | None = None) -> tuple[str, int]:
     """The draft page; 422 when one of its forms comes back with errors."""
     report = report or services.draft_report(db.session, conference, now=now(), url=conference_url(conference))
-    codes = [u["code"] for u in report["unresolved"] if u.get("code")]
     forms = dict(settle_forms or {})
     for item in report["unresolved"]:
         if item["issue"] in TIE_ISSUES and item["code"] not in forms:
@@ -80,7 +69,7 @@ def render_draft(conference: Any, *, report: dict[str, Any] | None = None,
     errors = publish_form.errors or publish_form.form_errors or any(f.errors or f.form_errors for f in forms.values())
     errors = errors or bool(stray)
     page = render_template(
-        "reports/draft.html", conference=conference, titles=_titles(conference.id, codes), settle_forms=forms,
+        "reports/draft.html", conference=conference, settle_forms=forms,
         settle_errors=stray,
         publish_form=publish_form, latest=latest, next_version=latest + 1,
         phase_allows=allows(conference.phase, Action.PUBLISH_REPORT),

@@ -100,7 +100,8 @@ def test_bucket_details():
 
 def test_unresolved_items_name_the_round():
     data = report_input([proposal(1, "E1-M-01", "in_vote")], rounds=[R1], results=[result(1, 1, "tie")])
-    assert build_report(data)["unresolved"] == [{"code": "E1-M-01", "issue": "tie", "round": "Rodada 1"}]
+    assert build_report(data)["unresolved"] == [
+        {"code": "E1-M-01", "title": "Título E1-M-01", "issue": "tie", "round": "Rodada 1"}]
 
 
 def test_results_of_rounds_not_closed_are_ignored():

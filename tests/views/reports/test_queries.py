@@ -90,3 +90,25 @@ def test_draft_page_query_count_is_constant(client, session, make, count_queries
         measured.append(counter.count)
     assert measured[0] == measured[1], measured
 
+
+
+def test_draft_page_names_pending_items_without_another_query(client, session, make, count_queries):
+    """The titles of pending proposals come with the report (``unresolved[].title``): the page
+    costs the same with a tie to settle as without one."""
+    from tests.unit.reports import scenario as sc
+
+    measured = []
+    for settle in (False, True):
+        s = sc.build(session, make, settle_tie=settle, close=False)
+        browser = login(client, s.secretary)
+        url = f"/conferencias/{sc.SLUG}/gestao/relatorio/"
+        browser.get(url)
+        session.expire_all()
+        with count_queries() as counter:
+            page = text(browser.get(url))
+        measured.append(counter.count)
+        assert ("E1-M-03: empate na rodada" in page) is not settle
+        if not settle:
+            assert f'<a href="/conferencias/{sc.SLUG}/propostas/E1-M-03">' in page
+        session.rollback()
+    assert measured[0] == measured[1], measured
