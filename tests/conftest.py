@@ -15,7 +15,7 @@ from app import create_app
 from app.extensions import db
 from config import TestConfig
 from tests import factories
-from tests.db_setup import remove_sqlite_file, test_database_url
+from tests.db_setup import one_rolled_back_connection, remove_sqlite_file, test_database_url
 
 
 def reset_schema() -> None:
@@ -39,26 +39,9 @@ def app() -> Iterator[Flask]:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[sa.orm.Session]:
-    """A session inside a transaction that is rolled back after the test.
-
-    Every session of the test (the test's own and each request's) is bound to one
-    connection; their commits release savepoints, so nothing outlives the test.
-    """
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        engines = db._app_engines[app]
-        original = engines[None]
-        engines[None] = connection  # type: ignore[assignment]
-        db.session.remove()
-        db.session.configure(join_transaction_mode="create_savepoint")
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            engines[None] = original
-            outer.rollback()
-            connection.close()
+    """A session inside a transaction that is rolled back after the test."""
+    with one_rolled_back_connection(app):
+        yield db.session
 
 
 class RequestScopedClient(FlaskClient):

@@ -6,10 +6,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy.engine import make_url
 
+from app.extensions import db
 from config import normalise_database_url
 
 
@@ -48,3 +51,25 @@ def remove_sqlite_file(url: str) -> None:
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path + suffix)
+
+
+@contextlib.contextmanager
+def one_rolled_back_connection(app: Flask) -> Iterator[sa.Connection]:
+    """Bind every session of the block (the test's own and each request's) to one connection
+    whose outer transaction is rolled back at the end; their commits release savepoints, so
+    nothing outlives the block."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        engines = db._app_engines[app]
+        original = engines[None]
+        engines[None] = connection  # type: ignore[assignment]
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield connection
+        finally:
+            db.session.remove()
+            engines[None] = original
+            outer.rollback()
+            connection.close()

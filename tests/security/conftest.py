@@ -22,6 +22,7 @@ from werkzeug.test import TestResponse
 from app.conferences.models import Conference
 from app.conferences.phases import Phase
 from app.extensions import db
+from tests.db_setup import one_rolled_back_connection
 from tests.security import world as world_module
 from tests.security.world import ANON, World
 
@@ -95,20 +96,7 @@ def seeded(app: Flask) -> Iterator[Seeded]:
     """The world, built once for the module; like tests/conftest.py's ``session`` fixture,
     every session (the builder's and each request's) is bound to one connection whose
     outer transaction is rolled back at the end."""
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        engines = db._app_engines[app]
-        original = engines[None]
-        engines[None] = connection  # type: ignore[assignment]
+    with one_rolled_back_connection(app) as connection:
+        built = world_module.build(db.session)
         db.session.remove()
-        db.session.configure(join_transaction_mode="create_savepoint")
-        try:
-            built = world_module.build(db.session)
-            db.session.remove()
-            yield Seeded(app=app, connection=connection, world=built)
-        finally:
-            db.session.remove()
-            engines[None] = original
-            outer.rollback()
-            connection.close()
+        yield Seeded(app=app, connection=connection, world=built)
