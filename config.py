@@ -46,6 +46,8 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 30_000)
+    # Seconds a worker keeps the anonymous results page of a closed round (app/votes/shared_pages.py).
+    RESULTS_CACHE_SECONDS = _env_int("RESULTS_CACHE_SECONDS", 60)
 
     BABEL_DEFAULT_LOCALE = "pt_BR"
     BABEL_DEFAULT_TIMEZONE = "America/Sao_Paulo"
@@ -111,6 +113,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     PASSWORD_HASH_FAST = True  # argon2 with minimal cost: hashing is not under test
+    RESULTS_CACHE_SECONDS = 0  # each test's database reuses ids: a cached page would leak between tests
 
 
 class ProductionConfig(Config):

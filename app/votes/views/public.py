@@ -10,15 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.conferences.loading import load_conference, me, membership_of
 from app.errors import ConflictError, DomainError, PermissionDenied
 from app.extensions import db
 from app.sanitize import render_markdown
+from app.templating import display_prefs
 from app.votes import ballots, constants, permissions, queries, view_queries
 from app.votes.forms import BallotForm
 from app.votes.presentation import hidden_segments
+from app.votes.shared_pages import shared_page
 from app.web import now, page_arg
 
 bp = Blueprint("rounds", __name__, url_prefix="/conferencias/<slug>/votacoes", template_folder="../templates")
@@ -143,30 +146,35 @@ def receipt(slug: str, round_id: int, receipt: str):
 
 @bp.route("/<int:round_id>/resultado")
 def results(slug: str, round_id: int):
-    conference, membership, voting_round = load_round(slug, round_id)
+    conference, _membership, voting_round = load_round(slug, round_id)
     if not permissions.can_see_results(voting_round):
         abort(404)
-    frozen = queries.frozen_results(db.session, voting_round)
-    rows = view_queries.result_rows(voting_round, frozen)
-    priority = voting_round.kind == constants.RoundKind.PRIORITY
     shared = me() is None and "_flashes" not in session  # the same page for every anonymous reader
-    response = make_response(render_template(
-        "votes/results.html", conference=conference, voting_round=voting_round, rows=rows,
-        segment_hidden=hidden_segments(voting_round.secret, frozen.segment_turnout),
-        priority=priority, ranking=view_queries.priority_chart(rows) if priority else [],
-        turnout_share=voting_round.turnout / voting_round.electorate_size if voting_round.electorate_size else 0,
-        manager=permissions.can_manage_rounds(me(), membership),
-    ))
-    if shared:
-        # The figures of a closed round never change and the anonymous page holds nothing personal
-        # (nor a session): the whole room refreshing it after the close costs a 304, and a proxy
-        # in front may serve it. A minute, because a proposal's title may still be edited.
-        response.cache_control.public = True
-        response.cache_control.max_age = RESULTS_MAX_AGE
-        response.vary.update(("Cookie", "Accept-Language"))  # language, contrast and font size
-        response.add_etag()
-        response.make_conditional(request)
-    return response
+
+    def render() -> str:
+        frozen = queries.frozen_results(db.session, voting_round)
+        rows = view_queries.result_rows(voting_round, frozen)
+        priority = voting_round.kind == constants.RoundKind.PRIORITY
+        return render_template(
+            "votes/results.html", conference=conference, voting_round=voting_round, rows=rows,
+            segment_hidden=hidden_segments(voting_round.secret, frozen.segment_turnout),
+            priority=priority, ranking=view_queries.priority_chart(rows) if priority else [],
+            turnout_share=voting_round.turnout / voting_round.electorate_size if voting_round.electorate_size else 0,
+        )
+
+    if not shared:
+        return render()
+    key = (voting_round.id, voting_round.results_digest, request.full_path, str(get_locale()),
+           tuple(display_prefs().values()))
+    response = make_response(shared_page(key, render))
+    # The figures of a closed round never change and the anonymous page holds nothing personal
+    # (nor a session): the whole room refreshing it after the close costs a 304, and a proxy in
+    # front may serve it. A minute, because a proposal's title may still be edited.
+    response.cache_control.public = True
+    response.cache_control.max_age = RESULTS_MAX_AGE
+    response.vary.update(("Cookie", "Accept-Language"))  # language, contrast and font size
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/<int:round_id>/cedulas")

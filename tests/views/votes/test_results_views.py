@@ -225,3 +225,25 @@ def test_anonymous_results_are_cacheable_and_revalidate_with_304(client, plenary
     mine = login_as(plenary.secretary.user).get(url, headers={"If-None-Match": etag})
     assert mine.status_code == 200 and mine.headers["Cache-Control"] == "private, no-store"
     assert "ETag" not in mine.headers
+
+
+def test_anonymous_results_are_rendered_once_a_minute_per_worker(client, plenary, decided, login_as, app,
+                                                                 monkeypatch, count_queries):
+    from app.votes.shared_pages import SharedPages
+
+    monkeypatch.setitem(app.config, "RESULTS_CACHE_SECONDS", 60)
+    monkeypatch.setitem(app.extensions, "plenaria.shared_pages", SharedPages())
+    voting_round, _ = decided
+    url = plenary.url(voting_round, "resultado")
+    with count_queries() as first:
+        page = client.get(url).get_data(as_text=True)
+    with count_queries() as again:
+        assert client.get(url).get_data(as_text=True) == page
+    assert again.count < first.count  # the frozen figures were not read again
+    # Another language or display preference is another page; a logged-in visitor is never served it.
+    client.set_cookie("lang", "en")
+    english = client.get(url).get_data(as_text=True)
+    assert english != page and 'lang="en"' in english
+    client.delete_cookie("lang")
+    mine = login_as(plenary.secretary.user).get(url).get_data(as_text=True)
+    assert mine != page and plenary.secretary.user.display_name in mine  # their own menu, never the shared page
