@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import journeys
+from tests.browser.report_journey import report_journey
 
 pytestmark = pytest.mark.browser
 LANGS = pytest.mark.parametrize("lang", ["pt_BR", "en"], ids=["pt-BR", "en"])
@@ -22,4 +23,4 @@ def test_secretary_accredits_opens_round_delegates_vote_late_vote_refused(contex
 
 @LANGS
 def test_secretary_publishes_report_visitor_downloads_pdf_and_csv(contexts, a11y, seed, tmp_path, lang):
-    journeys.report_journey(contexts, a11y, seed, tmp_path, lang=lang)
+    report_journey(contexts, a11y, seed, tmp_path, lang=lang)

@@ -15,7 +15,12 @@ from collections.abc import Iterator
 import pytest
 
 from tests.db_setup import remove_sqlite_file
-from tests.faults.support import ThrowawayPostgres, drop_postgres_database, fresh_postgres_database, postgres_bindir
+from tests.faults.postgres_cluster import (
+    ThrowawayPostgres,
+    drop_postgres_database,
+    fresh_postgres_database,
+    postgres_bindir,
+)
 
 SUMMARY: list[str] = []
 HERE = os.path.dirname(__file__)

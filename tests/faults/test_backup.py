@@ -32,7 +32,7 @@ from app.reports.services import draft_report
 from config import DevelopmentConfig
 from tests.db_setup import remove_sqlite_file
 from tests.faults.conftest import report
-from tests.faults.support import drop_postgres_database, fresh_postgres_database
+from tests.faults.postgres_cluster import drop_postgres_database, fresh_postgres_database
 
 pytestmark = [
     pytest.mark.faults,

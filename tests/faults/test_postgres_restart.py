@@ -14,16 +14,9 @@ import pytest
 import requests
 
 from tests.faults.conftest import report
-from tests.faults.support import (
-    Gunicorn,
-    ballot_tasks,
-    chain_ok,
-    check_ballots,
-    drop_postgres_database,
-    fresh_postgres_database,
-    run_burst,
-    seed_plenary,
-)
+from tests.faults.postgres_cluster import drop_postgres_database, fresh_postgres_database
+from tests.faults.servers import Gunicorn
+from tests.faults.support import ballot_tasks, chain_ok, check_ballots, run_burst, seed_plenary
 
 pytestmark = pytest.mark.faults
 

@@ -17,16 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.faults.conftest import report
-from tests.faults.support import (
-    Gunicorn,
-    PostgresWriters,
-    ballot_tasks,
-    chain_ok,
-    check_ballots,
-    run_burst,
-    seed_plenary,
-    sqlite_writer,
-)
+from tests.faults.servers import Gunicorn, PostgresWriters, sqlite_writer
+from tests.faults.support import ballot_tasks, chain_ok, check_ballots, run_burst, seed_plenary
 
 pytestmark = pytest.mark.faults
 

@@ -19,9 +19,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from app import create_app
+from app.auth import passwords
 from app.conferences.models import Conference
 from app.conferences.phases import Phase
-from app.extensions import db
+from app.extensions import db, limiter
+from config import ProductionConfig
 from tests.db_setup import one_rolled_back_connection
 from tests.security import world as world_module
 from tests.security.world import ANON, World
@@ -100,3 +103,19 @@ def seeded(app: Flask) -> Iterator[Seeded]:
         built = world_module.build(db.session)
         db.session.remove()
         yield Seeded(app=app, connection=connection, world=built)
+
+
+@pytest.fixture
+def production_app(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "um-segredo-de-producao-para-testes")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://example/plenaria")
+    prod = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI="sqlite://", RATELIMIT_STORAGE_URI="memory://")
+    with prod.app_context():
+        db.create_all()
+    yield prod
+    limiter.reset()
+    limiter.enabled = False
+    passwords.configure(fast=True)  # ProductionConfig set the slow parameters globally
+    with prod.app_context():
+        db.session.remove()
+        db.engine.dispose()
