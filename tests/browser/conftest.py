@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from tests.browser import helpers
+from tests.environment import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -48,10 +49,6 @@ def find_chromium() -> str | None:
     return next((c for c in candidates if c and os.path.exists(c)), None)
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test of this folder is a browser test, even one that forgets its module mark."""
     here = Path(__file__).parent
@@ -65,9 +62,7 @@ def chromium_path() -> str:
     """Skip the folder without a Chromium; under CI=true, fail instead."""
     path = find_chromium()
     if path is None:
-        if in_ci():
-            pytest.fail(MISSING_CHROMIUM + " (CI=true: os testes de navegador não podem ser pulados)", pytrace=False)
-        pytest.skip(MISSING_CHROMIUM)
+        unavailable(MISSING_CHROMIUM)
     return path
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.db_setup import remove_sqlite_file
+from tests.environment import unavailable
 from tests.faults.postgres_cluster import (
     ThrowawayPostgres,
     drop_postgres_database,
@@ -61,7 +62,7 @@ def report(line: str) -> None:
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[ThrowawayPostgres]:
     if postgres_bindir() is None:
-        pytest.skip("PostgreSQL server binaries not found (set PG_BINDIR)")
+        unavailable("PostgreSQL server binaries not found (set PG_BINDIR)")
     cluster = ThrowawayPostgres()
     cluster.start()
     try:

@@ -25,6 +25,7 @@ from app.conferences.constants import Segment
 from app.conferences.phases import Phase
 from app.extensions import db, limiter
 from config import Config, TestConfig
+from tests.environment import unavailable
 from tests.views.helpers import text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -247,7 +248,7 @@ def redis_prefix():
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
+        unavailable("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
     prefix = f"plenaria-test-{uuid.uuid4().hex}"
     yield prefix
     for key in client.scan_iter(match=f"*{prefix}*"):

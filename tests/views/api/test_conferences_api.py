@@ -31,17 +31,6 @@ def demo(make, session):
     return conference
 
 
-@pytest.fixture
-def schema_of(client):
-    document = client.get("/api/v1/openapi.json").get_json()
-
-    def _validator(name):
-        return jsonschema_rs.Draft202012Validator(
-            {"$ref": f"#/components/schemas/{name}", "components": document["components"]}, validate_formats=True)
-
-    return _validator
-
-
 def aware(value: str) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(value)
     assert parsed.tzinfo is not None, value

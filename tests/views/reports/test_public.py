@@ -6,11 +6,11 @@ import json
 import shutil
 import subprocess
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.reports.render import to_csv
+from tests.environment import unavailable
 from tests.unit.reports import scenario as sc
 from tests.views.helpers import text
 from tests.views.reports.conftest import login
@@ -117,7 +117,7 @@ def test_a_published_version_never_changes(client, scenario, session):
 
 def _pdftotext(data: bytes, tmp_path) -> str:  # type: ignore[no-untyped-def]
     if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+        unavailable("pdftotext (poppler-utils) is not installed")
     path = tmp_path / "relatorio.pdf"
     path.write_bytes(data)
     return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,

@@ -30,17 +30,6 @@ def rounds_world(plenary):
     return {"closed": closed, "open": still_open, "draft": draft, "proposals": proposals}
 
 
-@pytest.fixture
-def schema_of(client):
-    document = client.get("/api/v1/openapi.json").get_json()
-
-    def _validator(name):
-        return jsonschema_rs.Draft202012Validator(
-            {"$ref": f"#/components/schemas/{name}", "components": document["components"]}, validate_formats=True)
-
-    return _validator
-
-
 def api(plenary, suffix=""):
     return f"/api/v1/conferences/{plenary.slug}/rounds{suffix}"
 
