@@ -141,6 +141,15 @@ def _root_count(session: Session, proposal_id: int, *before: Any) -> int:
         Comment.proposal_id == proposal_id, Comment.depth == 1, *before)) or 0
 
 
+def _pages(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+def _page_of_thread(session: Session, proposal_id: int, root_id: int, per_page: int) -> int:
+    """The debate page that shows the thread rooted at ``root_id`` (threads in id order)."""
+    return _root_count(session, proposal_id, Comment.id < root_id) // per_page + 1
+
+
 def _as_tree(comments: list[Comment]) -> tuple[list[Comment], dict[int, list[Comment]]]:
     roots: list[Comment] = []
     children: dict[int, list[Comment]] = {}
@@ -158,7 +167,7 @@ def thread_page(session: Session, proposal_id: int, page: int, per_page: int = 5
     when given: a thread of hundreds of replies must not make the page heavy; ``more`` says how
     many were left out). Three queries whatever the size."""
     total = _root_count(session, proposal_id)
-    pages = max(1, -(-total // per_page))
+    pages = _pages(total, per_page)
     page = min(max(page, 1), pages)
     root_ids = sa.select(Comment.id).where(Comment.proposal_id == proposal_id, Comment.depth == 1) \
         .order_by(Comment.id).limit(per_page).offset((page - 1) * per_page)
@@ -194,8 +203,8 @@ def whole_thread(session: Session, proposal_id: int, root_id: int, per_page: int
         return None
     roots, children = _as_tree(comments)
     total = _root_count(session, proposal_id)
-    page = _root_count(session, proposal_id, Comment.id < root_id) // per_page + 1
-    return ThreadPage(roots, children, page, max(1, -(-total // per_page)), total, thread=root_id)
+    page = _page_of_thread(session, proposal_id, root_id, per_page)
+    return ThreadPage(roots, children, page, _pages(total, per_page), total, thread=root_id)
 
 
 def all_comments(session: Session, proposal_id: int) -> list[Comment]:
@@ -265,7 +274,7 @@ def place_in_debate(session: Session, comment: Comment, per_page: int = 50,
             Comment.proposal_id == comment.proposal_id, Comment.thread_id == root_id, Comment.id < comment.id)) or 0
         if position > replies_shown:  # (the root is one of those before it)
             return {"fio": root_id}
-    page = _root_count(session, comment.proposal_id, Comment.id < root_id) // per_page + 1
+    page = _page_of_thread(session, comment.proposal_id, root_id, per_page)
     return {"debate": page if page > 1 else None}
 
 
